@@ -1,0 +1,80 @@
+/*
+ * imap.c - int64 -> pointer hash map.
+ */
+#include "core/imap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+static size_t slot_of(int64_t key, size_t cap)
+{
+	uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h >> 17) & (cap - 1);
+}
+
+void *lq_imap_get(const lq_imap *m, int64_t key)
+{
+	if (!m->cap || key == 0)
+		return NULL;
+	for (size_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (m->keys[i] == key)
+			return m->vals[i];
+		if (m->keys[i] == 0)
+			return NULL;
+	}
+}
+
+static void imap_grow(lq_imap *m)
+{
+	lq_imap bigger = {0};
+	bigger.cap = m->cap ? m->cap * 2 : 64;
+	bigger.keys = lq_xcalloc(bigger.cap, sizeof *bigger.keys);
+	bigger.vals = lq_xcalloc(bigger.cap, sizeof *bigger.vals);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			lq_imap_put(&bigger, m->keys[i], m->vals[i]);
+	free(m->keys);
+	free(m->vals);
+	*m = bigger;
+}
+
+void lq_imap_put(lq_imap *m, int64_t key, void *val)
+{
+	if (key == 0)
+		return;
+	if ((m->n + 1) * 4 > m->cap * 3)
+		imap_grow(m);
+	size_t i = slot_of(key, m->cap);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+void lq_imap_each(const lq_imap *m, void (*fn)(void *ctx, void *val),
+		  void *ctx)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			fn(ctx, m->vals[i]);
+}
+
+void lq_imap_clear(lq_imap *m)
+{
+	if (m->cap) {
+		memset(m->keys, 0, m->cap * sizeof *m->keys);
+		memset(m->vals, 0, m->cap * sizeof *m->vals);
+	}
+	m->n = 0;
+}
+
+void lq_imap_free(lq_imap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}

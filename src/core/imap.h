@@ -1,0 +1,31 @@
+/*
+ * imap.h - a hash map from int64 keys to pointers (open addressing, linear
+ * probing). Used to keep the leads a write operation touches in memory.
+ * The map does not own the values.
+ */
+#ifndef LQ_IMAP_H
+#define LQ_IMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct lq_imap {
+	int64_t *keys;
+	void **vals;
+	size_t cap;      /* power of two, 0 when empty */
+	size_t n;
+} lq_imap;
+
+#define LQ_IMAP_INIT {NULL, NULL, 0, 0}
+
+/* The value for key, NULL when absent. Key 0 is reserved (never stored). */
+void *lq_imap_get(const lq_imap *m, int64_t key);
+/* Insert or replace. */
+void lq_imap_put(lq_imap *m, int64_t key, void *val);
+/* Call fn on every value (any order). */
+void lq_imap_each(const lq_imap *m, void (*fn)(void *ctx, void *val),
+		  void *ctx);
+void lq_imap_clear(lq_imap *m);   /* forget every entry, keep capacity */
+void lq_imap_free(lq_imap *m);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * event_record.h - decoding one NDJSON event line, e.g.
+ *   {"id": "msg-1", "lead": "ana@acme.io", "type": "page_view",
+ *    "at": "2026-03-01T10:00:00Z",
+ *    "properties": {"url": "/pricing", "seconds": 40}}
+ * into an lq_event plus the key of the lead it belongs to.
+ *
+ * Parsing only: it never resolves the lead key, checks the type against a
+ * model or scores anything. Errors name the field (err->field) but not the
+ * line: the caller sets err->line.
+ */
+#ifndef LQ_EVENT_RECORD_H
+#define LQ_EVENT_RECORD_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/lead.h"
+
+#define LQ_EVENTREC_MAX_LINE 32768   /* bytes in one line */
+#define LQ_EVENTREC_MAX_TYPE 64      /* bytes in type */
+#define LQ_EVENTREC_MAX_ID 256       /* bytes in id */
+#define LQ_EVENTREC_MAX_DEPTH 16     /* nested arrays/objects */
+
+typedef struct lq_event_input {
+	lq_event event;    /* msg_id, type, at, props; ids are 0 */
+	char *lead_key;    /* email (lowercased) or external id, as given */
+} lq_event_input;
+
+void lq_eventrec_init(lq_event_input *in);
+void lq_eventrec_free(lq_event_input *in);   /* releases fields, re-inits */
+
+/* Decode one line (len bytes; need not be NUL-terminated). Keys (case-
+ * insensitive): id (string or number, optional, stored as event.msg_id),
+ * lead | email | external_id (the lead key; when several are given, lead
+ * wins over email over external_id), type (trimmed, kept as given), at
+ * (time string, parsed with date_fmt or ISO 8601 when NULL), properties
+ * (object, optional; flattened with dots into event.props). Strings are
+ * trimmed; null is absent. out must be initialised; it is reset first and
+ * left reset on error. Errors (LQ_EINVAL):
+ *   "event line is longer than 32768 bytes"
+ *   "invalid JSON at column N" (err->col set)
+ *   "event must be a JSON object"
+ *   "event is nested deeper than 16 levels"
+ *   "unknown field 'x' (accepted: id, lead, email, external_id, type, at,
+ *    properties)"
+ *   "missing lead (give lead, email or external_id)"
+ *   "missing type", "type: longer than 64 bytes", "id: longer than 256
+ *   bytes", "type: expected a string", "type: given twice"
+ *   "missing at", "at: 'x' is not an ISO 8601 time (...)",
+ *   "at: 'x' does not match the date format '%d-%m-%Y'"
+ *   "properties: expected an object" */
+int lq_eventrec_from_json(const char *line, size_t len, const char *date_fmt,
+			  lq_event_input *out, lq_error *err);
+
+#endif

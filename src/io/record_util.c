@@ -1,0 +1,148 @@
+/*
+ * record_util.c - shared helpers of the io/ record decoders: messages,
+ * bounded strings, times, stages and NDJSON line parsing.
+ */
+#include "io/record_util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/lead.h"
+
+int lq_rec_fail(lq_error *err, const char *field, const char *fmt, ...)
+{
+	char msg[sizeof err->msg];
+	va_list ap;
+
+	if (!err)
+		return LQ_EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	lq_error_set(err, LQ_EINVAL, "%s", msg);
+	snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+	return LQ_EINVAL;
+}
+
+int lq_rec_str(const char *field, const char *s, size_t max, char **out,
+	       lq_error *err)
+{
+	*out = NULL;
+	if (!s)
+		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n > max)
+		return lq_rec_fail(err, field, "%s: longer than %zu bytes",
+				   field, max);
+	if (n)
+		*out = lq_xstrndup(s, n);
+	return 0;
+}
+
+int lq_rec_time(const char *field, const char *s, const char *fmt,
+		lq_time *out, lq_error *err)
+{
+	lq_error ignored;
+
+	if (lq_time_parse(s, fmt, out, &ignored) == 0)
+		return 0;
+	if (fmt && *fmt)
+		return lq_rec_fail(err, field, "%s: '%.64s' does not match the "
+				   "date format '%.64s'", field, s, fmt);
+	return lq_rec_fail(err, field, "%s: '%.64s' is not an ISO 8601 time "
+			   "(e.g. 2026-03-01T10:00:00Z)", field, s);
+}
+
+int lq_rec_stage(const char *field, const char *s, lq_stage *out,
+		 lq_error *err)
+{
+	lq_stage st = lq_stage_parse(s);
+
+	if (st == LQ_STAGE_NONE)
+		return lq_rec_fail(err, field, "unknown stage '%.64s' (valid: "
+				   "%s)", s, lq_stage_all_names());
+	*out = st;
+	return 0;
+}
+
+/* True when j holds arrays/objects nested more than `left` levels deep. */
+static int too_deep(const cJSON *j, int left)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, j) {
+		if (!cJSON_IsArray(it) && !cJSON_IsObject(it))
+			continue;
+		if (left == 0 || too_deep(it, left - 1))
+			return 1;
+	}
+	return 0;
+}
+
+static int json_error(lq_error *err, const char *line, const char *at)
+{
+	int col = at ? (int)(at - line) + 1 : 1;
+	lq_rec_fail(err, NULL, "invalid JSON at column %d", col);
+	if (err)
+		err->col = col;
+	return LQ_EINVAL;
+}
+
+int lq_rec_json_object(const char *line, size_t len, const char *what,
+		       int max_depth, cJSON **out, lq_error *err)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	*out = NULL;
+	j = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (!j)
+		return json_error(err, line, end);
+	for (; end && end < line + len; end++) {
+		if (!isspace((unsigned char)*end)) {
+			cJSON_Delete(j);
+			return json_error(err, line, end);
+		}
+	}
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return lq_rec_fail(err, NULL, "%s must be a JSON object", what);
+	}
+	if (too_deep(j, max_depth)) {
+		cJSON_Delete(j);
+		return lq_rec_fail(err, NULL, "%s is nested deeper than %d "
+				   "levels", what, max_depth);
+	}
+	*out = j;
+	return 0;
+}
+
+char *lq_rec_json_text(const cJSON *j)
+{
+	char num[64];
+
+	if (cJSON_IsString(j))
+		return lq_xstrdup(j->valuestring);
+	if (!cJSON_IsNumber(j))
+		return NULL;
+	double x = j->valuedouble;
+	if (x == floor(x) && fabs(x) < 1e15)
+		snprintf(num, sizeof num, "%.0f", x);
+	else
+		snprintf(num, sizeof num, "%.17g", x);
+	return lq_xstrdup(num);
+}
+
+void lq_rec_lead_key(char *key)
+{
+	if (key && strchr(key, '@'))
+		lq_str_lower(key);
+}

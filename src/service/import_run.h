@@ -1,0 +1,55 @@
+/*
+ * import_run.h - what every file import shares: one transaction for the
+ * whole file, the leads it touched kept in memory and written back at the
+ * end, and the policy for a bad record (stop and change nothing, or with
+ * --skip-bad report it with its line number and go on). Private to
+ * src/service/.
+ */
+#ifndef LQ_IMPORT_RUN_H
+#define LQ_IMPORT_RUN_H
+
+#include "service/lead_work.h"
+#include "service/service.h"
+
+typedef struct lq_import_run {
+	lq_service *svc;
+	const lq_import_opts *opts;
+	lq_import_report *rep;
+	lq_reject_fn on_reject;
+	void *ctx;
+	const char *name;        /* the input's name for messages */
+	lq_workset ws;
+} lq_import_run;
+
+/* Set up and open the transaction. */
+int lq_import_begin(lq_import_run *run, lq_service *svc, const char *name,
+		    const lq_import_opts *opts, lq_import_report *rep,
+		    lq_reject_fn on_reject, void *ctx, lq_error *err);
+
+/* A record at line failed with err. User errors are skipped (reported
+ * through on_reject, return 0) when skip_bad is set; otherwise err gets the
+ * file and line and the code is returned so the caller stops. */
+int lq_import_bad_record(lq_import_run *run, int line, int rc, lq_error *err);
+
+/* Finish: when rc is 0 write the held leads back and commit, else roll
+ * everything back. Returns the final code. */
+int lq_import_end(lq_import_run *run, int rc, lq_error *err);
+
+/* Find or create the account for a lead: by the account.domain given, else
+ * by the lead's email domain unless it is a free-mail domain. Given account
+ * fields are merged into the stored account. *account_id is 0 when the lead
+ * has no account. */
+int lq_import_account(lq_import_run *run, lq_lead *lead,
+		      const lq_account *given, int has_given,
+		      int64_t *account_id, lq_error *err);
+
+/* Store a brand-new lead (entering `stage` at `at`, actor "import") and
+ * hold it in the run's working set. The lead's fields move into the work. */
+int lq_import_new_lead(lq_import_run *run, lq_lead *lead, lq_stage stage,
+		       lq_time at, lq_lead_work **out, lq_error *err);
+
+/* True when domain is a free-mail provider (the model's `freemail` list
+ * when it has one, else a built-in list). */
+int lq_is_freemail(const lq_service *svc, const char *domain);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * lead_work.c - load, score, move and save one lead inside a write
+ * operation. The only place the service turns engine results into stored
+ * scores and stage history.
+ */
+#include "service/lead_work.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/stage_auto.h"
+
+static void work_env(const lq_lead_work *w, const lq_event *ev,
+		     lq_eval_env *env)
+{
+	memset(env, 0, sizeof *env);
+	env->lead = &w->lead;
+	env->account = w->has_account ? &w->account : NULL;
+	env->event = ev;
+}
+
+void lq_work_refit(lq_service *svc, lq_lead_work *w)
+{
+	if (!svc->model)
+		return;
+	lq_eval_env env;
+	work_env(w, NULL, &env);
+	lq_fit_compute(svc->model, &w->lead, env.account, &w->fit);
+	w->score_dirty = 1;
+}
+
+static void advance_clock(lq_service *svc, lq_lead_work *w, lq_time t)
+{
+	if (t > svc->now)
+		t = svc->now;
+	if (t > w->clock)
+		w->clock = t;
+}
+
+lq_lead_work *lq_work_new(lq_service *svc, lq_lead *lead, lq_account *account)
+{
+	lq_lead_work *w = lq_xcalloc(1, sizeof *w);
+	w->lead = *lead;
+	lq_lead_init(lead);
+	lq_account_init(&w->account);
+	if (account) {
+		w->account = *account;
+		w->has_account = 1;
+		lq_account_init(account);
+	}
+	if (svc->model)
+		lq_engagement_init(&w->eng, svc->model);
+	advance_clock(svc, w, w->lead.created_at);
+	lq_work_refit(svc, w);
+	return w;
+}
+
+/* Rebuild the engagement state from every stored event of the lead. */
+static int work_replay(lq_service *svc, lq_lead_work *w, lq_error *err)
+{
+	lq_event *ev = NULL;
+	size_t n = 0;
+	int rc = lq_store_lead_events(svc->store, w->lead.id, &ev, &n, err);
+	if (rc)
+		return rc;
+	lq_engagement_free(&w->eng);
+	lq_engagement_init(&w->eng, svc->model);
+	for (size_t i = 0; i < n; i++) {
+		lq_eval_env env;
+		work_env(w, &ev[i], &env);
+		lq_engagement_add(&w->eng, svc->model, &env, svc->now);
+		advance_clock(svc, w, ev[i].at);
+	}
+	lq_events_free(ev, n);
+	w->score_dirty = 1;
+	return 0;
+}
+
+static int work_load_score(lq_service *svc, lq_lead_work *w, lq_error *err)
+{
+	lq_score_row row;
+	memset(&row, 0, sizeof row);
+	int rc = lq_store_score_get(svc->store, w->lead.id, &row, err);
+	if (rc == LQ_ENOTFOUND) {
+		lq_error_clear(err);
+		return work_replay(svc, w, err);
+	}
+	if (rc)
+		return rc;
+	if (row.model_version == svc->model_version &&
+	    lq_engagement_decode(row.state, row.state_len, svc->model,
+				 &w->eng) == 0) {
+		advance_clock(svc, w, row.scored_at);
+		lq_score_row_free(&row);
+		return 0;
+	}
+	lq_score_row_free(&row);
+	return work_replay(svc, w, err);
+}
+
+int lq_work_load(lq_service *svc, int64_t lead_id, lq_lead_work **out,
+		 lq_error *err)
+{
+	lq_lead_work *w = lq_xcalloc(1, sizeof *w);
+	int rc;
+
+	lq_lead_init(&w->lead);
+	lq_account_init(&w->account);
+	rc = lq_store_lead_get(svc->store, lead_id, &w->lead, err);
+	if (rc)
+		goto fail;
+	if (w->lead.account_id) {
+		rc = lq_store_account_get(svc->store, w->lead.account_id,
+					  &w->account, err);
+		if (rc)
+			goto fail;
+		w->has_account = 1;
+	}
+	advance_clock(svc, w, w->lead.created_at);
+	if (svc->model) {
+		lq_work_refit(svc, w);
+		w->score_dirty = 0;
+		rc = work_load_score(svc, w, err);
+		if (rc)
+			goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	lq_work_free(w);
+	return rc;
+}
+
+int lq_work_set_stage(lq_service *svc, lq_lead_work *w, lq_stage to,
+		      lq_time at, const char *actor, const char *reason,
+		      lq_error *err)
+{
+	lq_stage_change c = {
+		.lead_id = w->lead.id, .from = w->lead.stage, .to = to,
+		.at = at, .actor = (char *)actor, .reason = (char *)reason,
+	};
+	int rc = lq_store_stage_add(svc->store, &c, err);
+	if (rc)
+		return rc;
+	w->lead.stage = to;
+	w->lead_dirty = 1;
+	return 0;
+}
+
+int lq_work_check_stage(lq_service *svc, lq_lead_work *w, const lq_event *ev,
+			lq_time at, size_t *stage_changes, lq_error *err)
+{
+	lq_eval_env env;
+	lq_stage_decision d;
+
+	if (!svc->model)
+		return 0;
+	work_env(w, ev, &env);
+	lq_fit_to_env(&w->fit, lq_engagement_at(&w->eng, svc->model, at), &env);
+	if (!lq_stage_auto(svc->model, w->lead.stage, &w->fit, &env, &d))
+		return 0;
+	if (stage_changes)
+		(*stage_changes)++;
+	return lq_work_set_stage(svc, w, d.to, at, "model", d.reason, err);
+}
+
+int lq_work_add_event(lq_service *svc, lq_lead_work *w, const lq_event *ev,
+		      size_t *stage_changes, lq_error *err)
+{
+	lq_eval_env env;
+	advance_clock(svc, w, ev->at);
+	if (!svc->model)
+		return 0;
+	work_env(w, ev, &env);
+	lq_engagement_add(&w->eng, svc->model, &env, svc->now);
+	w->score_dirty = 1;
+	return lq_work_check_stage(svc, w, ev, w->clock, stage_changes, err);
+}
+
+static int work_save_score(lq_service *svc, lq_lead_work *w, lq_error *err)
+{
+	lq_buf state = LQ_BUF_INIT;
+	lq_score_row row;
+	double eng = lq_engagement_at(&w->eng, svc->model, w->clock);
+
+	lq_engagement_encode(&w->eng, &state);
+	memset(&row, 0, sizeof row);
+	row.lead_id = w->lead.id;
+	row.model_version = svc->model_version;
+	row.fit = w->fit.fit;
+	row.channel = w->fit.channel;
+	row.grade = w->fit.grade;
+	row.engagement = eng;
+	row.score = w->fit.fit + w->fit.channel + eng;
+	row.scored_at = w->clock;
+	row.disqualified_by = w->fit.disq_rule >= 0
+		? svc->model->fit[w->fit.disq_rule].name : NULL;
+	row.state = state.data;
+	row.state_len = state.len;
+	int rc = lq_store_score_put(svc->store, &row, err);
+	lq_buf_free(&state);
+	return rc;
+}
+
+int lq_work_save(lq_service *svc, lq_lead_work *w, lq_error *err)
+{
+	int rc = 0;
+	if (w->lead_dirty) {
+		rc = lq_store_lead_put(svc->store, &w->lead, err);
+		if (rc)
+			return rc;
+		w->lead_dirty = 0;
+	}
+	if (w->score_dirty && svc->model) {
+		rc = work_save_score(svc, w, err);
+		if (rc)
+			return rc;
+		w->score_dirty = 0;
+	}
+	return 0;
+}
+
+void lq_work_free(lq_lead_work *w)
+{
+	if (!w)
+		return;
+	lq_lead_free(&w->lead);
+	lq_account_free(&w->account);
+	lq_engagement_free(&w->eng);
+	free(w);
+}
+
+void lq_workset_init(lq_workset *ws, size_t limit)
+{
+	memset(ws, 0, sizeof *ws);
+	ws->limit = limit;
+}
+
+int lq_workset_get(lq_service *svc, lq_workset *ws, int64_t lead_id,
+		   lq_lead_work **out, lq_error *err)
+{
+	lq_lead_work *w = lq_imap_get(&ws->map, lead_id);
+	if (w) {
+		*out = w;
+		return 0;
+	}
+	if (ws->limit && ws->map.n >= ws->limit) {
+		int rc = lq_workset_flush(svc, ws, err);
+		if (rc)
+			return rc;
+	}
+	int rc = lq_work_load(svc, lead_id, &w, err);
+	if (rc)
+		return rc;
+	lq_imap_put(&ws->map, lead_id, w);
+	*out = w;
+	return 0;
+}
+
+void lq_workset_adopt(lq_workset *ws, lq_lead_work *w)
+{
+	lq_imap_put(&ws->map, w->lead.id, w);
+}
+
+typedef struct flush_ctx {
+	lq_service *svc;
+	lq_error *err;
+	int rc;
+} flush_ctx;
+
+static void flush_one(void *ctx, void *val)
+{
+	flush_ctx *f = ctx;
+	if (f->rc == 0)
+		f->rc = lq_work_save(f->svc, val, f->err);
+	lq_work_free(val);
+}
+
+int lq_workset_flush(lq_service *svc, lq_workset *ws, lq_error *err)
+{
+	flush_ctx f = {svc, err, 0};
+	lq_imap_each(&ws->map, flush_one, &f);
+	lq_imap_clear(&ws->map);
+	return f.rc;
+}
+
+static void free_one(void *ctx, void *val)
+{
+	lq_work_free(val);
+}
+
+void lq_workset_free(lq_workset *ws)
+{
+	lq_imap_each(&ws->map, free_one, NULL);
+	lq_imap_free(&ws->map);
+}

@@ -1,0 +1,207 @@
+/*
+ * query.c - read operations: lead listings with scores evaluated at now,
+ * and one lead in full (profile, history, events, explanation).
+ */
+#include "service/service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "engine/engagement.h"
+
+typedef struct list_ctx {
+	lq_service *svc;
+	lq_lead_list *out;
+	size_t cap;
+} list_ctx;
+
+static double engagement_now(lq_service *svc, const lq_score_row *s)
+{
+	lq_engagement eng;
+	if (!svc->model || s->model_version != svc->model_version ||
+	    lq_engagement_decode(s->state, s->state_len, svc->model, &eng))
+		return s->engagement;
+	double v = lq_engagement_at(&eng, svc->model, svc->now);
+	lq_engagement_free(&eng);
+	return v;
+}
+
+static void copy_lead(lq_lead *dst, const lq_lead *src)
+{
+	*dst = *src;
+	dst->external_id = lq_xstrdup(src->external_id);
+	dst->email = lq_xstrdup(src->email);
+	dst->email_domain = lq_xstrdup(src->email_domain);
+	dst->first_name = lq_xstrdup(src->first_name);
+	dst->last_name = lq_xstrdup(src->last_name);
+	dst->title = lq_xstrdup(src->title);
+	dst->seniority = lq_xstrdup(src->seniority);
+	dst->department = lq_xstrdup(src->department);
+	dst->country = lq_xstrdup(src->country);
+	dst->source = lq_xstrdup(src->source);
+	memset(&dst->attrs, 0, sizeof dst->attrs);
+	lq_attrs_copy(&dst->attrs, &src->attrs);
+}
+
+static void copy_account(lq_account *dst, const lq_account *src)
+{
+	*dst = *src;
+	dst->domain = lq_xstrdup(src->domain);
+	dst->name = lq_xstrdup(src->name);
+	dst->industry = lq_xstrdup(src->industry);
+	dst->tech = lq_value_copy(&src->tech);
+	memset(&dst->attrs, 0, sizeof dst->attrs);
+	lq_attrs_copy(&dst->attrs, &src->attrs);
+}
+
+static int add_row(void *ctx, const lq_lead *lead, const lq_account *account,
+		   const lq_score_row *score)
+{
+	list_ctx *c = ctx;
+	lq_lead_list *l = c->out;
+	if (l->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		l->rows = lq_xrealloc(l->rows, c->cap * sizeof *l->rows);
+	}
+	lq_lead_row *r = &l->rows[l->n++];
+	memset(r, 0, sizeof *r);
+	copy_lead(&r->lead, lead);
+	lq_account_init(&r->account);
+	if (account)
+		copy_account(&r->account, account);
+	if (score) {
+		r->scored = 1;
+		r->fit = score->fit;
+		r->channel = score->channel;
+		r->grade = score->grade;
+		r->engagement = engagement_now(c->svc, score);
+		r->score = r->fit + r->channel + r->engagement;
+		r->updated_at = score->scored_at;
+	}
+	return 0;
+}
+
+static double sort_key(const lq_lead_row *r, lq_lead_sort sort)
+{
+	switch (sort) {
+	case LQ_SORT_SCORE: return r->score;
+	case LQ_SORT_ENGAGEMENT: return r->engagement;
+	case LQ_SORT_FIT: return r->fit;
+	case LQ_SORT_UPDATED: return (double)r->updated_at;
+	}
+	return 0;
+}
+
+/* qsort has no context argument: sort on a precomputed key instead. */
+typedef struct keyed_row {
+	double key;
+	int scored;
+	int64_t id;
+	size_t index;
+} keyed_row;
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+	const keyed_row *a = pa, *b = pb;
+	if (a->scored != b->scored)
+		return b->scored - a->scored;
+	if (a->key != b->key)
+		return a->key > b->key ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void sort_rows(lq_lead_list *l, lq_lead_sort sort)
+{
+	keyed_row *keys = lq_xcalloc(l->n ? l->n : 1, sizeof *keys);
+	lq_lead_row *sorted = lq_xcalloc(l->n ? l->n : 1, sizeof *sorted);
+	for (size_t i = 0; i < l->n; i++)
+		keys[i] = (keyed_row){sort_key(&l->rows[i], sort),
+				      l->rows[i].scored, l->rows[i].lead.id, i};
+	qsort(keys, l->n, sizeof *keys, cmp_keyed);
+	for (size_t i = 0; i < l->n; i++)
+		sorted[i] = l->rows[keys[i].index];
+	free(l->rows);
+	l->rows = sorted;
+	free(keys);
+}
+
+static void free_row(lq_lead_row *r)
+{
+	lq_lead_free(&r->lead);
+	lq_account_free(&r->account);
+}
+
+int lq_service_leads(lq_service *svc, const lq_lead_query *q,
+		     lq_lead_list *out, lq_error *err)
+{
+	list_ctx c = {svc, out, 0};
+	memset(out, 0, sizeof *out);
+	int rc = lq_store_leads_each(svc->store, &q->filter, add_row, &c, err);
+	if (rc) {
+		lq_lead_list_free(out);
+		return rc;
+	}
+	sort_rows(out, q->sort);
+	out->total = out->n;
+	if (q->limit && out->n > q->limit) {
+		for (size_t i = q->limit; i < out->n; i++)
+			free_row(&out->rows[i]);
+		out->n = q->limit;
+	}
+	return 0;
+}
+
+void lq_lead_list_free(lq_lead_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free_row(&l->rows[i]);
+	free(l->rows);
+	memset(l, 0, sizeof *l);
+}
+
+int lq_service_lead_detail(lq_service *svc, const char *key,
+			   lq_lead_detail *out, lq_error *err)
+{
+	int rc;
+	memset(out, 0, sizeof *out);
+	lq_lead_init(&out->lead);
+	lq_account_init(&out->account);
+	rc = lq_service_find_lead(svc, key, &out->lead, err);
+	if (rc == 0 && out->lead.account_id) {
+		rc = lq_store_account_get(svc->store, out->lead.account_id,
+					  &out->account, err);
+		out->has_account = rc == 0;
+	}
+	if (rc == 0)
+		rc = lq_store_stage_history(svc->store, out->lead.id,
+					    &out->history, &out->nhistory, err);
+	if (rc == 0)
+		rc = lq_store_lead_events(svc->store, out->lead.id,
+					  &out->events, &out->nevents, err);
+	if (rc) {
+		lq_lead_detail_free(out);
+		return rc;
+	}
+	if (svc->model) {
+		lq_explain_lead(svc->model, &out->lead,
+				out->has_account ? &out->account : NULL,
+				out->events, out->nevents, svc->now,
+				&out->explanation);
+		out->explained = 1;
+		out->model_version = svc->model_version;
+		out->model_name = svc->model->name;
+	}
+	return 0;
+}
+
+void lq_lead_detail_free(lq_lead_detail *d)
+{
+	lq_lead_free(&d->lead);
+	lq_account_free(&d->account);
+	lq_stage_changes_free(d->history, d->nhistory);
+	lq_events_free(d->events, d->nevents);
+	if (d->explained)
+		lq_explanation_free(&d->explanation);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,95 @@
+/*
+ * service.c - opening a service (store + current model) and resolving the
+ * keys users type to name a lead.
+ */
+#include "service/service.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+static int load_current_model(lq_service *svc, lq_error *err)
+{
+	lq_model_row row;
+	memset(&row, 0, sizeof row);
+	int rc = lq_store_model_current(svc->store, &row, err);
+	if (rc == LQ_ENOTFOUND) {
+		lq_error_clear(err);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	rc = lq_model_load(row.text, strlen(row.text), "stored model",
+			   &svc->model, NULL, err);
+	if (rc)
+		lq_error_prefix(err, "stored model version %lld does not load",
+				(long long)row.version);
+	else
+		svc->model_version = row.version;
+	lq_model_row_free(&row);
+	return rc ? LQ_EINTERNAL : 0;
+}
+
+int lq_service_open(const char *db, int create, lq_time now,
+		    lq_service **out, lq_error *err)
+{
+	lq_service *svc = lq_xcalloc(1, sizeof *svc);
+	svc->now = now;
+	int rc = lq_store_open(db, create, &svc->store, err);
+	if (rc == 0)
+		rc = load_current_model(svc, err);
+	if (rc) {
+		lq_service_close(svc);
+		return rc;
+	}
+	*out = svc;
+	return 0;
+}
+
+void lq_service_close(lq_service *svc)
+{
+	if (!svc)
+		return;
+	lq_model_free(svc->model);
+	lq_store_close(svc->store);
+	free(svc);
+}
+
+/* "123" or "#123" -> 123; 0 when key is not a lead number. */
+static int64_t key_as_id(const char *key)
+{
+	if (*key == '#')
+		key++;
+	if (!*key || strlen(key) > 18)
+		return 0;
+	for (const char *p = key; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return 0;
+	return strtoll(key, NULL, 10);
+}
+
+int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
+			 lq_error *err)
+{
+	int rc;
+	if (!key || !*key)
+		return lq_error_set(err, LQ_EINVAL, "no lead given");
+	if (strchr(key, '@')) {
+		char *email = lq_xstrdup(key);
+		lq_str_lower(email);
+		rc = lq_store_lead_by_email(svc->store, email, out, err);
+		free(email);
+	} else {
+		rc = lq_store_lead_by_external_id(svc->store, key, out, err);
+		int64_t id = key_as_id(key);
+		if (rc == LQ_ENOTFOUND && id > 0)
+			rc = lq_store_lead_get(svc->store, id, out, err);
+	}
+	if (rc == LQ_ENOTFOUND)
+		return lq_error_set(err, LQ_ENOTFOUND,
+				    "no lead '%.200s' (give an email, an external id or a lead number)",
+				    key);
+	return rc;
+}

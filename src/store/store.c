@@ -1,0 +1,297 @@
+/*
+ * store.c - the public lq_store_* functions. Picks a backend from the path
+ * at open, checks the arguments every backend would otherwise check alike,
+ * and dispatches through the backend's lq_store_ops. Also the release
+ * functions for the records the store hands out.
+ *
+ * Never SQL here: statements belong to the backends (store_sqlite*.c).
+ */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_backend.h"
+
+/* Backends by path prefix; the first match wins, "" matches any path. A
+ * NULL open marks a backend this build does not have yet. */
+static const struct {
+	const char *prefix;
+	const char *label;
+	int (*open)(const char *path, int create, lq_store **out,
+		    lq_error *err);
+} backends[] = {
+	{"postgres://", "postgresql", NULL},
+	{"postgresql://", "postgresql", NULL},
+	{"", "sqlite", lq_store_sqlite_open},
+};
+
+int lq_store_open(const char *path, int create, lq_store **out, lq_error *err)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return lq_error_set(err, LQ_EINVAL, "database path is empty");
+	for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+		size_t n = strlen(backends[i].prefix);
+		if (strncmp(path, backends[i].prefix, n) != 0)
+			continue;
+		if (!backends[i].open)
+			return lq_error_set(err, LQ_EINVAL,
+					    "%s databases are not supported by "
+					    "this build of leadq",
+					    backends[i].label);
+		return backends[i].open(path, create, out, err);
+	}
+	return lq_error_set(err, LQ_EINTERNAL, "no backend for %s", path);
+}
+
+void lq_store_close(lq_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+int lq_store_schema_version(lq_store *s)
+{
+	return s->ops->schema_version(s);
+}
+
+int lq_store_begin(lq_store *s, lq_error *err)
+{
+	return s->ops->begin(s, err);
+}
+
+int lq_store_commit(lq_store *s, lq_error *err)
+{
+	return s->ops->commit(s, err);
+}
+
+void lq_store_rollback(lq_store *s)
+{
+	if (s)
+		s->ops->rollback(s);
+}
+
+/* ---- argument checks shared by every backend ---------------------------- */
+
+static int stage_ok(lq_stage st, int none_ok)
+{
+	return (none_ok && st == LQ_STAGE_NONE) ||
+	       (st >= 0 && st < LQ_STAGE_COUNT);
+}
+
+static int grade_ok(char g)
+{
+	return g == 0 || (g >= 'A' && g <= 'F');
+}
+
+/* ---- models --------------------------------------------------------------- */
+
+void lq_model_row_free(lq_model_row *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->text);
+	memset(r, 0, sizeof *r);
+}
+
+int lq_store_model_add(lq_store *s, const char *name, const char *text,
+		       lq_time applied_at, int64_t *version, lq_error *err)
+{
+	if (!text)
+		return lq_error_set(err, LQ_EINVAL, "model text is missing");
+	return s->ops->model_add(s, name, text, applied_at, version, err);
+}
+
+int lq_store_model_current(lq_store *s, lq_model_row *out, lq_error *err)
+{
+	return s->ops->model_current(s, out, err);
+}
+
+/* ---- accounts ------------------------------------------------------------- */
+
+int lq_store_account_get(lq_store *s, int64_t id, lq_account *out,
+			 lq_error *err)
+{
+	return s->ops->account_get(s, id, out, err);
+}
+
+int lq_store_account_by_domain(lq_store *s, const char *domain,
+			       lq_account *out, lq_error *err)
+{
+	if (!domain)
+		return lq_error_set(err, LQ_ENOTFOUND, "no account without a "
+				    "domain");
+	return s->ops->account_by_domain(s, domain, out, err);
+}
+
+int lq_store_account_put(lq_store *s, lq_account *a, lq_error *err)
+{
+	if (a->id < 0)
+		return lq_error_set(err, LQ_EINVAL, "invalid account id %lld",
+				    (long long)a->id);
+	return s->ops->account_put(s, a, err);
+}
+
+/* ---- leads ---------------------------------------------------------------- */
+
+int lq_store_lead_get(lq_store *s, int64_t id, lq_lead *out, lq_error *err)
+{
+	return s->ops->lead_get(s, id, out, err);
+}
+
+int lq_store_lead_by_email(lq_store *s, const char *email, lq_lead *out,
+			   lq_error *err)
+{
+	if (!email)
+		return lq_error_set(err, LQ_ENOTFOUND, "no lead without an "
+				    "email");
+	return s->ops->lead_by_email(s, email, out, err);
+}
+
+int lq_store_lead_by_external_id(lq_store *s, const char *external_id,
+				 lq_lead *out, lq_error *err)
+{
+	if (!external_id)
+		return lq_error_set(err, LQ_ENOTFOUND, "no lead without an "
+				    "external id");
+	return s->ops->lead_by_external_id(s, external_id, out, err);
+}
+
+int lq_store_lead_put(lq_store *s, lq_lead *l, lq_error *err)
+{
+	if (l->id < 0 || l->account_id < 0)
+		return lq_error_set(err, LQ_EINVAL, "invalid lead or account "
+				    "id");
+	if (!stage_ok(l->stage, 1))
+		return lq_error_set(err, LQ_EINVAL, "invalid stage %d for lead",
+				    (int)l->stage);
+	return s->ops->lead_put(s, l, err);
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+int lq_store_event_add(lq_store *s, lq_event *e, int *duplicate,
+		       lq_error *err)
+{
+	int dup_unused;
+
+	if (!duplicate)
+		duplicate = &dup_unused;
+	*duplicate = 0;
+	if (!e->type || !*e->type)
+		return lq_error_set(err, LQ_EINVAL, "event has no type");
+	if (e->lead_id <= 0)
+		return lq_error_set(err, LQ_EINVAL, "event has no lead");
+	return s->ops->event_add(s, e, duplicate, err);
+}
+
+int lq_store_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
+			 size_t *n, lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->lead_events(s, lead_id, out, n, err);
+}
+
+void lq_events_free(lq_event *ev, size_t n)
+{
+	if (!ev)
+		return;
+	for (size_t i = 0; i < n; i++)
+		lq_event_free(&ev[i]);
+	free(ev);
+}
+
+int lq_store_events_each(lq_store *s, lq_event_fn fn, void *ctx,
+			 lq_error *err)
+{
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for events");
+	return s->ops->events_each(s, fn, ctx, err);
+}
+
+/* ---- scores --------------------------------------------------------------- */
+
+void lq_score_row_free(lq_score_row *r)
+{
+	if (!r)
+		return;
+	free(r->disqualified_by);
+	free(r->state);
+	memset(r, 0, sizeof *r);
+}
+
+int lq_store_score_put(lq_store *s, const lq_score_row *r, lq_error *err)
+{
+	if (r->lead_id <= 0)
+		return lq_error_set(err, LQ_EINVAL, "score has no lead");
+	if (!grade_ok(r->grade))
+		return lq_error_set(err, LQ_EINVAL, "invalid grade %d for lead "
+				    "%lld", r->grade, (long long)r->lead_id);
+	if (r->state_len && !r->state)
+		return lq_error_set(err, LQ_EINVAL, "score state has a length "
+				    "but no bytes");
+	return s->ops->score_put(s, r, err);
+}
+
+int lq_store_score_get(lq_store *s, int64_t lead_id, lq_score_row *out,
+		       lq_error *err)
+{
+	return s->ops->score_get(s, lead_id, out, err);
+}
+
+/* ---- stage history -------------------------------------------------------- */
+
+int lq_store_stage_add(lq_store *s, lq_stage_change *c, lq_error *err)
+{
+	if (c->lead_id <= 0)
+		return lq_error_set(err, LQ_EINVAL, "stage change has no lead");
+	if (!stage_ok(c->from, 1) || !stage_ok(c->to, 0))
+		return lq_error_set(err, LQ_EINVAL, "invalid stage change %d -> "
+				    "%d for lead %lld", (int)c->from,
+				    (int)c->to, (long long)c->lead_id);
+	return s->ops->stage_add(s, c, err);
+}
+
+int lq_store_stage_history(lq_store *s, int64_t lead_id,
+			   lq_stage_change **out, size_t *n, lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->stage_history(s, lead_id, out, n, err);
+}
+
+void lq_stage_changes_free(lq_stage_change *c, size_t n)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].actor);
+		free(c[i].reason);
+	}
+	free(c);
+}
+
+/* ---- listing and counts --------------------------------------------------- */
+
+int lq_store_leads_each(lq_store *s, const lq_lead_filter *filter,
+			lq_lead_fn fn, void *ctx, lq_error *err)
+{
+	static const lq_lead_filter any = {LQ_STAGE_NONE, 0, NULL};
+
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for leads");
+	if (!filter)
+		filter = &any;
+	if (!stage_ok(filter->stage, 1) || !grade_ok(filter->grade))
+		return lq_error_set(err, LQ_EINVAL, "invalid lead filter");
+	return s->ops->leads_each(s, filter, fn, ctx, err);
+}
+
+int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return s->ops->count(s, out, err);
+}

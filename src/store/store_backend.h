@@ -1,0 +1,73 @@
+/*
+ * store_backend.h - the contract between store.c (the public lq_store_*
+ * functions) and a database backend (store_sqlite*.c today, a PostgreSQL
+ * backend later). Private to src/store/: nothing outside this folder may
+ * include it.
+ *
+ * A backend allocates its own handle whose first member is a struct
+ * lq_store, so store.c can dispatch through s->ops and the backend can cast
+ * the lq_store pointer back to its own type. store.c checks arguments that
+ * do not depend on the database (NULL pointers, stage ranges, missing event
+ * types) before calling an op, so backends may assume them valid.
+ */
+#ifndef LQ_STORE_BACKEND_H
+#define LQ_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct lq_store_ops {
+	const char *name;   /* "sqlite" */
+
+	void (*close)(lq_store *s);
+	int (*schema_version)(lq_store *s);
+
+	int (*begin)(lq_store *s, lq_error *err);
+	int (*commit)(lq_store *s, lq_error *err);
+	void (*rollback)(lq_store *s);
+
+	int (*model_add)(lq_store *s, const char *name, const char *text,
+			 lq_time applied_at, int64_t *version, lq_error *err);
+	int (*model_current)(lq_store *s, lq_model_row *out, lq_error *err);
+
+	int (*account_get)(lq_store *s, int64_t id, lq_account *out,
+			   lq_error *err);
+	int (*account_by_domain)(lq_store *s, const char *domain,
+				 lq_account *out, lq_error *err);
+	int (*account_put)(lq_store *s, lq_account *a, lq_error *err);
+
+	int (*lead_get)(lq_store *s, int64_t id, lq_lead *out, lq_error *err);
+	int (*lead_by_email)(lq_store *s, const char *email, lq_lead *out,
+			     lq_error *err);
+	int (*lead_by_external_id)(lq_store *s, const char *external_id,
+				   lq_lead *out, lq_error *err);
+	int (*lead_put)(lq_store *s, lq_lead *l, lq_error *err);
+
+	int (*event_add)(lq_store *s, lq_event *e, int *duplicate,
+			 lq_error *err);
+	int (*lead_events)(lq_store *s, int64_t lead_id, lq_event **out,
+			   size_t *n, lq_error *err);
+	int (*events_each)(lq_store *s, lq_event_fn fn, void *ctx,
+			   lq_error *err);
+
+	int (*score_put)(lq_store *s, const lq_score_row *r, lq_error *err);
+	int (*score_get)(lq_store *s, int64_t lead_id, lq_score_row *out,
+			 lq_error *err);
+
+	int (*stage_add)(lq_store *s, lq_stage_change *c, lq_error *err);
+	int (*stage_history)(lq_store *s, int64_t lead_id,
+			     lq_stage_change **out, size_t *n, lq_error *err);
+
+	int (*leads_each)(lq_store *s, const lq_lead_filter *filter,
+			  lq_lead_fn fn, void *ctx, lq_error *err);
+	int (*count)(lq_store *s, lq_store_counts *out, lq_error *err);
+};
+
+struct lq_store {
+	const struct lq_store_ops *ops;
+};
+
+/* Backend constructors, chosen by store.c from the path. */
+int lq_store_sqlite_open(const char *path, int create, lq_store **out,
+			 lq_error *err);
+
+#endif

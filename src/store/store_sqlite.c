@@ -1,0 +1,520 @@
+/*
+ * store_sqlite.c - the SQLite backend's core: opening (pragmas, schema
+ * migrations), closing, transactions, the prepared statement cache with
+ * the text of every statement, and the helpers the other store_sqlite_*.c
+ * files share (error mapping, stepping, JSON columns).
+ *
+ * Statements are prepared once, at open, and reused for the life of the
+ * store; values are always bound parameters. The only SQL text built at
+ * run time is `PRAGMA user_version = N` from the code's own migration
+ * count (PRAGMA takes no parameters).
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store_sqlite.h"
+
+/* A page cache of about 64 MiB (negative cache_size counts KiB): the hot
+ * parts of the event indexes stay in memory during bulk ingestion. */
+#define SQ_CACHE_KIB 65536
+#define SQ_BUSY_TIMEOUT_MS 5000
+
+static const char *const stmt_sql[SQ_N_STMTS] = {
+	[SQ_BEGIN] = "BEGIN IMMEDIATE",
+	[SQ_COMMIT] = "COMMIT",
+	[SQ_ROLLBACK] = "ROLLBACK",
+
+	[SQ_MODEL_ADD] =
+		"INSERT INTO models (name, text, applied_at) "
+		"VALUES (?1, ?2, ?3)",
+	[SQ_MODEL_CURRENT] =
+		"SELECT version, name, text, applied_at FROM models "
+		"ORDER BY version DESC LIMIT 1",
+
+	[SQ_ACCOUNT_GET] =
+		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a WHERE a.id = ?1",
+	[SQ_ACCOUNT_BY_DOMAIN] =
+		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a "
+		"WHERE a.domain = ?1",
+	/* Insert and update share parameters ?1..?9; ?10 is the id. */
+	[SQ_ACCOUNT_INSERT] =
+		"INSERT INTO accounts (domain, name, industry, employees, "
+		"revenue, traffic, ad_spend, tech, attrs) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[SQ_ACCOUNT_UPDATE] =
+		"UPDATE accounts SET domain = ?1, name = ?2, industry = ?3, "
+		"employees = ?4, revenue = ?5, traffic = ?6, ad_spend = ?7, "
+		"tech = ?8, attrs = ?9 WHERE id = ?10",
+	[SQ_ACCOUNT_ID_BY_DOMAIN] =
+		"SELECT id FROM accounts WHERE domain = ?1 AND id IS NOT ?2",
+
+	[SQ_LEAD_GET] = "SELECT " SQ_LEAD_COLS " FROM leads l WHERE l.id = ?1",
+	[SQ_LEAD_BY_EMAIL] =
+		"SELECT " SQ_LEAD_COLS " FROM leads l WHERE l.email = ?1",
+	[SQ_LEAD_BY_EXTERNAL_ID] =
+		"SELECT " SQ_LEAD_COLS " FROM leads l "
+		"WHERE l.external_id = ?1",
+	/* Insert and update share parameters ?1..?14; ?15 is the id. */
+	[SQ_LEAD_INSERT] =
+		"INSERT INTO leads (account_id, external_id, email, "
+		"email_domain, first_name, last_name, title, seniority, "
+		"department, country, source, created_at, stage, attrs) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+		"?13, ?14)",
+	[SQ_LEAD_UPDATE] =
+		"UPDATE leads SET account_id = ?1, external_id = ?2, "
+		"email = ?3, email_domain = ?4, first_name = ?5, "
+		"last_name = ?6, title = ?7, seniority = ?8, department = ?9, "
+		"country = ?10, source = ?11, created_at = ?12, stage = ?13, "
+		"attrs = ?14 WHERE id = ?15",
+	[SQ_LEAD_ID_BY_EMAIL] =
+		"SELECT id FROM leads WHERE email = ?1 AND id IS NOT ?2",
+	[SQ_LEAD_ID_BY_EXTERNAL_ID] =
+		"SELECT id FROM leads WHERE external_id = ?1 AND id IS NOT ?2",
+	/* ?1 stage name, ?2 grade letter, ?3 source; NULL matches any. */
+	[SQ_LEADS_EACH] =
+		"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS ", " SQ_SCORE_COLS
+		" FROM leads l"
+		" LEFT JOIN accounts a ON a.id = l.account_id"
+		" LEFT JOIN scores s ON s.lead_id = l.id"
+		" WHERE (?1 IS NULL OR l.stage = ?1)"
+		" AND (?2 IS NULL OR s.grade = ?2)"
+		" AND (?3 IS NULL OR l.source = ?3)"
+		" ORDER BY l.id",
+
+	/* A msg_id seen before writes nothing: sqlite3_changes() is 0. */
+	[SQ_EVENT_ADD] =
+		"INSERT INTO events (lead_id, at, type, props, msg_id) "
+		"VALUES (?1, ?2, ?3, ?4, ?5) "
+		"ON CONFLICT (msg_id) WHERE msg_id IS NOT NULL DO NOTHING",
+	[SQ_LEAD_EVENTS] =
+		"SELECT " SQ_EVENT_COLS " FROM events e WHERE e.lead_id = ?1 "
+		"ORDER BY e.at, e.id",
+	/* Walks index events_lead_at (rowid last): no sort step. */
+	[SQ_EVENTS_EACH] =
+		"SELECT " SQ_EVENT_COLS " FROM events e "
+		"ORDER BY e.lead_id, e.at, e.id",
+
+	[SQ_SCORE_PUT] =
+		"INSERT INTO scores (lead_id, model_version, fit, channel, "
+		"grade, engagement, score, scored_at, disqualified_by, state) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		"ON CONFLICT (lead_id) DO UPDATE SET "
+		"model_version = excluded.model_version, fit = excluded.fit, "
+		"channel = excluded.channel, grade = excluded.grade, "
+		"engagement = excluded.engagement, score = excluded.score, "
+		"scored_at = excluded.scored_at, "
+		"disqualified_by = excluded.disqualified_by, "
+		"state = excluded.state",
+	[SQ_SCORE_GET] =
+		"SELECT " SQ_SCORE_COLS " FROM scores s WHERE s.lead_id = ?1",
+
+	[SQ_STAGE_ADD] =
+		"INSERT INTO stage_changes (lead_id, from_stage, to_stage, at, "
+		"actor, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_STAGE_HISTORY] =
+		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
+		"FROM stage_changes WHERE lead_id = ?1 ORDER BY at, id",
+
+	[SQ_COUNT_ALL] =
+		"SELECT (SELECT count(*) FROM accounts),"
+		" (SELECT count(*) FROM leads),"
+		" (SELECT count(*) FROM events),"
+		" (SELECT count(*) FROM stage_changes),"
+		" (SELECT count(*) FROM models),"
+		" (SELECT count(*) FROM scores)",
+};
+
+/* ---- errors and stepping -------------------------------------------------- */
+
+int lq_store_sqlite_fail(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
+			 const char *what)
+{
+	int code = (sqlite3_errcode(q->db) & 0xff) == SQLITE_NOMEM ? LQ_ENOMEM
+								   : LQ_EIO;
+
+	lq_error_set(err, code, "cannot %s: %s", what, sqlite3_errmsg(q->db));
+	if (st)
+		sqlite3_reset(st);
+	return code;
+}
+
+int lq_store_sqlite_row(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
+			const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	return lq_store_sqlite_fail(q, st, err, what);
+}
+
+int lq_store_sqlite_run(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
+			const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return lq_store_sqlite_fail(q, st, err, what);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int exec(lq_sqlite *q, const char *sql, lq_error *err,
+		const char *what)
+{
+	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	return lq_store_sqlite_fail(q, NULL, err, what);
+}
+
+/* ---- JSON columns --------------------------------------------------------- */
+
+static int value_finite(const lq_value *v)
+{
+	if (v->kind == LQ_V_NUM)
+		return isfinite(v->num);
+	for (size_t i = 0; v->kind == LQ_V_LIST && i < v->n; i++)
+		if (!value_finite(&v->items[i]))
+			return 0;
+	return 1;
+}
+
+static int bind_failed(sqlite3_stmt *st, lq_error *err)
+{
+	return lq_error_set(err, LQ_EIO, "cannot bind json: %s",
+			    sqlite3_errmsg(sqlite3_db_handle(st)));
+}
+
+/* buf NULL: bind NULL. */
+static int bind_json(sqlite3_stmt *st, int idx, const lq_buf *buf,
+		     lq_error *err)
+{
+	int rc = buf ? sqlite3_bind_text(st, idx, buf->data, (int)buf->len,
+					 SQLITE_STATIC)
+		     : sqlite3_bind_null(st, idx);
+
+	return rc == SQLITE_OK ? 0 : bind_failed(st, err);
+}
+
+int lq_store_sqlite_bind_attrs(sqlite3_stmt *st, int idx, const lq_attrs *a,
+			       lq_buf *buf, lq_error *err)
+{
+	if (a->n == 0)
+		return bind_json(st, idx, NULL, err);
+	for (size_t i = 0; i < a->n; i++)
+		if (!value_finite(&a->items[i].val))
+			return lq_error_set(err, LQ_EINVAL, "attribute %s is not "
+					    "a finite number", a->items[i].key);
+	lq_buf_reset(buf);
+	lq_attrs_to_json(a, buf);
+	return bind_json(st, idx, buf, err);
+}
+
+int lq_store_sqlite_bind_value(sqlite3_stmt *st, int idx, const lq_value *v,
+			       lq_buf *buf, lq_error *err)
+{
+	if (v->kind == LQ_V_ABSENT)
+		return bind_json(st, idx, NULL, err);
+	if (!value_finite(v))
+		return lq_error_set(err, LQ_EINVAL, "list holds a number that "
+				    "is not finite");
+	lq_buf_reset(buf);
+	lq_value_to_json(v, buf);
+	return bind_json(st, idx, buf, err);
+}
+
+int lq_store_sqlite_col_attrs(sqlite3_stmt *st, int i, lq_attrs *out)
+{
+	const char *json = (const char *)sqlite3_column_text(st, i);
+
+	if (!json)
+		return 0;
+	return lq_attrs_from_json(json, out) == 0 ? 0 : -1;
+}
+
+int lq_store_sqlite_col_value(sqlite3_stmt *st, int i, lq_value *out)
+{
+	const char *json = (const char *)sqlite3_column_text(st, i);
+	lq_attrs tmp = LQ_ATTRS_INIT;
+	cJSON *wrap, *val;
+	int rc = -1;
+
+	*out = LQ_VALUE_ABSENT;
+	if (!json)
+		return 0;
+	val = cJSON_ParseWithLength(json, (size_t)sqlite3_column_bytes(st, i));
+	if (!val)
+		return -1;
+	/* Reuse the attrs decoder: {"v": <column>} holds one value. */
+	wrap = cJSON_CreateObject();
+	if (!wrap) {
+		cJSON_Delete(val);
+		return -1;
+	}
+	cJSON_AddItemToObject(wrap, "v", val);
+	if (lq_attrs_from_cjson(wrap, &tmp) == 0) {
+		rc = 0;
+		if (tmp.n == 1) {
+			*out = tmp.items[0].val;
+			tmp.items[0].val = LQ_VALUE_ABSENT;
+		}
+	}
+	lq_attrs_free(&tmp);
+	cJSON_Delete(wrap);
+	return rc;
+}
+
+/* ---- schema migrations ---------------------------------------------------- */
+
+static int read_user_version(lq_sqlite *q, int *out, lq_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL))
+		return lq_store_sqlite_fail(q, NULL, err,
+					    "read the schema version");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = lq_store_sqlite_fail(q, NULL, err,
+					  "read the schema version");
+		goto finalize;
+	}
+	*out = sqlite3_column_int(st, 0);
+	rc = 0;
+finalize:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int newer_schema(int v, int known, lq_error *err)
+{
+	return lq_error_set(err, LQ_ECONFLICT, "database schema %d is newer "
+			    "than this leadq (%d)", v, known);
+}
+
+/* Apply migrations user_version+1 .. known in one transaction. */
+static int migrate(lq_sqlite *q, lq_error *err)
+{
+	size_t n;
+	const char *const *m = lq_store_sqlite_migrations(&n);
+	int known = (int)n, v, rc;
+	char what[64], sql[64];
+
+	rc = read_user_version(q, &v, err);
+	if (rc)
+		return rc;
+	if (v > known)
+		return newer_schema(v, known, err);
+	if (v < known) {
+		rc = exec(q, "BEGIN IMMEDIATE", err, "start the schema "
+			  "migration");
+		if (rc)
+			return rc;
+		/* Again under the write lock: another process may have
+		 * migrated in between. */
+		rc = read_user_version(q, &v, err);
+		if (rc)
+			goto rollback;
+		if (v > known) {
+			rc = newer_schema(v, known, err);
+			goto rollback;
+		}
+		for (int i = v; i < known; i++) {
+			snprintf(what, sizeof what, "apply schema migration %d",
+				 i + 1);
+			rc = exec(q, m[i], err, what);
+			if (rc)
+				goto rollback;
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", known);
+		rc = exec(q, sql, err, "record the schema version");
+		if (rc)
+			goto rollback;
+		rc = exec(q, "COMMIT", err, "commit the schema migration");
+		if (rc)
+			goto rollback;
+	}
+	q->version = known;
+	return 0;
+rollback:
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- open and close ------------------------------------------------------- */
+
+static void sqlite_close(lq_store *s)
+{
+	lq_sqlite *q = sq_handle(s);
+
+	for (int i = 0; i < SQ_N_STMTS; i++)
+		sqlite3_finalize(q->stmt[i]);
+	/* Rolls back an open transaction; the last connection to close
+	 * checkpoints the WAL into the database file. */
+	sqlite3_close(q->db);
+	lq_buf_free(&q->json[0]);
+	lq_buf_free(&q->json[1]);
+	free(q);
+}
+
+static int prepare_all(lq_sqlite *q, lq_error *err)
+{
+	for (int i = 0; i < SQ_N_STMTS; i++) {
+		if (sqlite3_prepare_v3(q->db, stmt_sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &q->stmt[i],
+				       NULL) != SQLITE_OK)
+			return lq_error_set(err, LQ_EINTERNAL, "cannot prepare "
+					    "statement %d: %s", i,
+					    sqlite3_errmsg(q->db));
+	}
+	return 0;
+}
+
+/*
+ * synchronous=NORMAL in WAL mode: a commit survives the process crashing
+ * (it is in the WAL file); only a power loss or OS crash may lose the last
+ * commits, never corrupt the database. foreign_keys is per connection and
+ * off by default in SQLite, hence set here.
+ */
+static const char pragmas[] =
+	"PRAGMA journal_mode = WAL;"
+	"PRAGMA synchronous = NORMAL;"
+	"PRAGMA foreign_keys = ON;"
+	"PRAGMA temp_store = MEMORY;";
+
+static int configure(lq_sqlite *q, const char *path, lq_error *err)
+{
+	char sql[64], what[300];
+	int rc;
+
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
+	snprintf(what, sizeof what, "open database %s", path);
+	rc = exec(q, pragmas, err, what);
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", SQ_CACHE_KIB);
+	return exec(q, sql, err, what);
+}
+
+static int check_exists(const char *path, lq_error *err)
+{
+	struct stat sb;
+
+	if (strcmp(path, ":memory:") == 0 || stat(path, &sb) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return lq_error_set(err, LQ_ENOTFOUND, "no database at %s: run "
+				    "`leadq init` first", path);
+	return lq_error_set(err, LQ_EIO, "cannot open database %s: %s", path,
+			    strerror(errno));
+}
+
+static const struct lq_store_ops sqlite_ops;
+
+int lq_store_sqlite_open(const char *path, int create, lq_store **out,
+			 lq_error *err)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	lq_sqlite *q;
+	int rc;
+
+	*out = NULL;
+	if (!create && (rc = check_exists(path, err)))
+		return rc;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	q = lq_xcalloc(1, sizeof *q);
+	q->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
+		rc = lq_error_set(err, LQ_EIO, "cannot open database %s: %s",
+				  path, q->db ? sqlite3_errmsg(q->db)
+					      : "out of memory");
+		goto close_store;
+	}
+	rc = configure(q, path, err);
+	if (!rc)
+		rc = migrate(q, err);
+	if (!rc)
+		rc = prepare_all(q, err);
+	if (rc)
+		goto close_store;
+	*out = &q->base;
+	return 0;
+close_store:
+	sqlite_close(&q->base);
+	return rc;
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+static int sqlite_schema_version(lq_store *s)
+{
+	return sq_handle(s)->version;
+}
+
+static int sqlite_begin(lq_store *s, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+
+	return lq_store_sqlite_run(q, q->stmt[SQ_BEGIN], err,
+				   "start a transaction");
+}
+
+/* On failure (e.g. the database is busy) the transaction stays open: the
+ * caller rolls it back. */
+static int sqlite_commit(lq_store *s, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+
+	return lq_store_sqlite_run(q, q->stmt[SQ_COMMIT], err,
+				   "commit the transaction");
+}
+
+static void sqlite_rollback(lq_store *s)
+{
+	lq_sqlite *q = sq_handle(s);
+
+	/* SQLite may have rolled back by itself after an I/O error. */
+	if (sqlite3_get_autocommit(q->db))
+		return;
+	sqlite3_step(q->stmt[SQ_ROLLBACK]);
+	sqlite3_reset(q->stmt[SQ_ROLLBACK]);
+}
+
+static const struct lq_store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.model_add = lq_store_sqlite_model_add,
+	.model_current = lq_store_sqlite_model_current,
+	.account_get = lq_store_sqlite_account_get,
+	.account_by_domain = lq_store_sqlite_account_by_domain,
+	.account_put = lq_store_sqlite_account_put,
+	.lead_get = lq_store_sqlite_lead_get,
+	.lead_by_email = lq_store_sqlite_lead_by_email,
+	.lead_by_external_id = lq_store_sqlite_lead_by_external_id,
+	.lead_put = lq_store_sqlite_lead_put,
+	.event_add = lq_store_sqlite_event_add,
+	.lead_events = lq_store_sqlite_lead_events,
+	.events_each = lq_store_sqlite_events_each,
+	.score_put = lq_store_sqlite_score_put,
+	.score_get = lq_store_sqlite_score_get,
+	.stage_add = lq_store_sqlite_stage_add,
+	.stage_history = lq_store_sqlite_stage_history,
+	.leads_each = lq_store_sqlite_leads_each,
+	.count = lq_store_sqlite_count,
+};

@@ -1,0 +1,207 @@
+/*
+ * store_sqlite.h - private header of the SQLite backend, shared by
+ * store_sqlite*.c and migrations.c only: the backend handle, the prepared
+ * statement ids, the column lists the row readers expect, and small
+ * bind/column helpers.
+ *
+ * Every statement is prepared once per store (at open) and reused; values
+ * always travel as bound parameters, never inside SQL text.
+ */
+#ifndef LQ_STORE_SQLITE_H
+#define LQ_STORE_SQLITE_H
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/store_backend.h"
+
+/* Prepared statements, one per use; SQL text in store_sqlite.c. */
+enum sq_stmt {
+	SQ_BEGIN,
+	SQ_COMMIT,
+	SQ_ROLLBACK,
+	SQ_MODEL_ADD,
+	SQ_MODEL_CURRENT,
+	SQ_ACCOUNT_GET,
+	SQ_ACCOUNT_BY_DOMAIN,
+	SQ_ACCOUNT_INSERT,
+	SQ_ACCOUNT_UPDATE,
+	SQ_ACCOUNT_ID_BY_DOMAIN,
+	SQ_LEAD_GET,
+	SQ_LEAD_BY_EMAIL,
+	SQ_LEAD_BY_EXTERNAL_ID,
+	SQ_LEAD_INSERT,
+	SQ_LEAD_UPDATE,
+	SQ_LEAD_ID_BY_EMAIL,
+	SQ_LEAD_ID_BY_EXTERNAL_ID,
+	SQ_LEADS_EACH,
+	SQ_EVENT_ADD,
+	SQ_LEAD_EVENTS,
+	SQ_EVENTS_EACH,
+	SQ_SCORE_PUT,
+	SQ_SCORE_GET,
+	SQ_STAGE_ADD,
+	SQ_STAGE_HISTORY,
+	SQ_COUNT_ALL,
+	SQ_N_STMTS
+};
+
+/* Column lists in the order the row readers below expect them. */
+#define SQ_ACCOUNT_COLS \
+	"a.id, a.domain, a.name, a.industry, a.employees, a.revenue, " \
+	"a.traffic, a.ad_spend, a.tech, a.attrs"
+#define SQ_ACCOUNT_NCOLS 10
+#define SQ_LEAD_COLS \
+	"l.id, l.account_id, l.external_id, l.email, l.email_domain, " \
+	"l.first_name, l.last_name, l.title, l.seniority, l.department, " \
+	"l.country, l.source, l.created_at, l.stage, l.attrs"
+#define SQ_LEAD_NCOLS 15
+#define SQ_SCORE_COLS \
+	"s.lead_id, s.model_version, s.fit, s.channel, s.grade, " \
+	"s.engagement, s.score, s.scored_at, s.disqualified_by, s.state"
+#define SQ_SCORE_NCOLS 10
+#define SQ_EVENT_COLS "e.id, e.lead_id, e.msg_id, e.type, e.at, e.props"
+
+typedef struct lq_sqlite {
+	lq_store base;          /* first: lq_store * <-> lq_sqlite * */
+	sqlite3 *db;
+	int version;            /* schema version after migrations */
+	sqlite3_stmt *stmt[SQ_N_STMTS];
+	lq_buf json[2];         /* reused encoders for bound JSON text */
+} lq_sqlite;
+
+static inline lq_sqlite *sq_handle(lq_store *s)
+{
+	return (lq_sqlite *)s;
+}
+
+/* Migrations (migrations.c): SQL text of migration i + 1 at index i. */
+const char *const *lq_store_sqlite_migrations(size_t *n);
+
+/* Turn the connection's last error into err ("cannot WHAT: sqlite
+ * message"), reset st (may be NULL) and return LQ_EIO (LQ_ENOMEM when
+ * SQLite ran out of memory). */
+int lq_store_sqlite_fail(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
+			 const char *what);
+/* Step st once: 1 with a row (st left on it), 0 when done (st reset), or
+ * a negative code with err filled (st reset). */
+int lq_store_sqlite_row(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
+			const char *what);
+/* Step a statement that returns no row to completion and reset it. */
+int lq_store_sqlite_run(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
+			const char *what);
+
+/* Bind attrs (NULL when empty) / a value (NULL when absent) as JSON text
+ * encoded into buf, which must outlive the statement's next step.
+ * LQ_EINVAL when a number is not finite (JSON has no spelling for it). */
+int lq_store_sqlite_bind_attrs(sqlite3_stmt *st, int idx, const lq_attrs *a,
+			       lq_buf *buf, lq_error *err);
+int lq_store_sqlite_bind_value(sqlite3_stmt *st, int idx, const lq_value *v,
+			       lq_buf *buf, lq_error *err);
+/* Parse column i as attrs / a value; -1 when it holds invalid JSON. */
+int lq_store_sqlite_col_attrs(sqlite3_stmt *st, int i, lq_attrs *out);
+int lq_store_sqlite_col_value(sqlite3_stmt *st, int i, lq_value *out);
+
+/* Row readers: fill out from the columns starting at col (lists above).
+ * With copy, strings and bytes are owned by out (free with the record's
+ * _free); without, they point into st and live until its next step, and
+ * only the parsed parts (attrs, tech) must be released, with
+ * lq_store_sqlite_release_*. LQ_EIO when a stored value is malformed. */
+int lq_store_sqlite_read_account(sqlite3_stmt *st, int col, int copy,
+				 lq_account *out, lq_error *err);
+int lq_store_sqlite_read_lead(sqlite3_stmt *st, int col, int copy,
+			      lq_lead *out, lq_error *err);
+void lq_store_sqlite_read_score(sqlite3_stmt *st, int col, int copy,
+				lq_score_row *out);
+void lq_store_sqlite_release_account(lq_account *a);
+void lq_store_sqlite_release_lead(lq_lead *l);
+
+/* Backend operations, one per lq_store_ops entry. */
+int lq_store_sqlite_model_add(lq_store *s, const char *name, const char *text,
+			      lq_time applied_at, int64_t *version,
+			      lq_error *err);
+int lq_store_sqlite_model_current(lq_store *s, lq_model_row *out,
+				  lq_error *err);
+int lq_store_sqlite_account_get(lq_store *s, int64_t id, lq_account *out,
+				lq_error *err);
+int lq_store_sqlite_account_by_domain(lq_store *s, const char *domain,
+				      lq_account *out, lq_error *err);
+int lq_store_sqlite_account_put(lq_store *s, lq_account *a, lq_error *err);
+int lq_store_sqlite_lead_get(lq_store *s, int64_t id, lq_lead *out,
+			     lq_error *err);
+int lq_store_sqlite_lead_by_email(lq_store *s, const char *email,
+				  lq_lead *out, lq_error *err);
+int lq_store_sqlite_lead_by_external_id(lq_store *s, const char *external_id,
+					lq_lead *out, lq_error *err);
+int lq_store_sqlite_lead_put(lq_store *s, lq_lead *l, lq_error *err);
+int lq_store_sqlite_leads_each(lq_store *s, const lq_lead_filter *filter,
+			       lq_lead_fn fn, void *ctx, lq_error *err);
+int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
+			      lq_error *err);
+int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
+				size_t *n, lq_error *err);
+int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,
+				lq_error *err);
+int lq_store_sqlite_score_put(lq_store *s, const lq_score_row *r,
+			      lq_error *err);
+int lq_store_sqlite_score_get(lq_store *s, int64_t lead_id,
+			      lq_score_row *out, lq_error *err);
+int lq_store_sqlite_stage_add(lq_store *s, lq_stage_change *c, lq_error *err);
+int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
+				  lq_stage_change **out, size_t *n,
+				  lq_error *err);
+int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err);
+
+/* ---- bind and column helpers (NULL stands for "absent") ------------------ */
+
+/* The string must outlive the statement's next step (SQLITE_STATIC). */
+static inline int sq_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC)
+		 : sqlite3_bind_null(st, i);
+}
+
+static inline int sq_bind_real(sqlite3_stmt *st, int i, double v)
+{
+	return isnan(v) ? sqlite3_bind_null(st, i)
+			: sqlite3_bind_double(st, i, v);
+}
+
+static inline int sq_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64(st, i, v);
+}
+
+/* 0 stands for "none" (ids, created_at). */
+static inline int sq_bind_int0(sqlite3_stmt *st, int i, int64_t v)
+{
+	return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+static inline int sq_is_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL;
+}
+
+/* NULL stays NULL; copied with copy, else borrowed from st. */
+static inline char *sq_col_text(sqlite3_stmt *st, int i, int copy)
+{
+	const char *p = (const char *)sqlite3_column_text(st, i);
+	if (!p || !copy)
+		return (char *)p;
+	return lq_xstrndup(p, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static inline double sq_col_real(sqlite3_stmt *st, int i)
+{
+	return sq_is_null(st, i) ? NAN : sqlite3_column_double(st, i);
+}
+
+static inline int64_t sq_col_int(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * store_sqlite_scores.c - the SQLite backend's smaller tables: cached
+ * scores (one row per lead, replaced on every rescore), the append-only
+ * stage history, scoring model versions, and table counts.
+ *
+ * Stage history is never updated or deleted here: funnel analytics reads
+ * it as the record of what happened.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_sqlite.h"
+
+/* ---- scores ----------------------------------------------------------------- */
+
+void lq_store_sqlite_read_score(sqlite3_stmt *st, int col, int copy,
+				lq_score_row *out)
+{
+	const char *grade = (const char *)sqlite3_column_text(st, col + 4);
+	const void *state;
+	int len;
+
+	memset(out, 0, sizeof *out);
+	out->lead_id = sq_col_int(st, col);
+	out->model_version = sq_col_int(st, col + 1);
+	out->fit = sq_col_real(st, col + 2);
+	out->channel = sq_col_real(st, col + 3);
+	out->grade = grade ? grade[0] : 0;
+	out->engagement = sq_col_real(st, col + 5);
+	out->score = sq_col_real(st, col + 6);
+	out->scored_at = sq_col_int(st, col + 7);
+	out->disqualified_by = sq_col_text(st, col + 8, copy);
+	state = sqlite3_column_blob(st, col + 9);
+	len = sqlite3_column_bytes(st, col + 9);
+	if (!state || len <= 0)
+		return;
+	out->state_len = (size_t)len;
+	if (copy)
+		out->state = memcpy(lq_xmalloc((size_t)len), state, (size_t)len);
+	else
+		out->state = (void *)state;
+}
+
+int lq_store_sqlite_score_put(lq_store *s, const lq_score_row *r,
+			      lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_SCORE_PUT];
+	int grade_rc = r->grade ? sqlite3_bind_text(st, 5, &r->grade, 1,
+						     SQLITE_STATIC)
+				: sqlite3_bind_null(st, 5);
+	int state_rc = r->state_len
+			       ? sqlite3_bind_blob64(st, 10, r->state,
+						     r->state_len, SQLITE_STATIC)
+			       : sqlite3_bind_null(st, 10);
+
+	if (grade_rc || state_rc || sq_bind_int(st, 1, r->lead_id) ||
+	    sq_bind_int0(st, 2, r->model_version) ||
+	    sq_bind_real(st, 3, r->fit) || sq_bind_real(st, 4, r->channel) ||
+	    sq_bind_real(st, 6, r->engagement) ||
+	    sq_bind_real(st, 7, r->score) || sq_bind_int(st, 8, r->scored_at) ||
+	    sq_bind_text(st, 9, r->disqualified_by))
+		return lq_store_sqlite_fail(q, st, err, "store score");
+	return lq_store_sqlite_run(q, st, err, "store score");
+}
+
+int lq_store_sqlite_score_get(lq_store *s, int64_t lead_id,
+			      lq_score_row *out, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_SCORE_GET];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	sq_bind_int(st, 1, lead_id);
+	rc = lq_store_sqlite_row(q, st, err, "read score");
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return lq_error_set(err, LQ_ENOTFOUND, "lead %lld was never "
+				    "scored", (long long)lead_id);
+	lq_store_sqlite_read_score(st, 0, 1, out);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* ---- stage history ---------------------------------------------------------- */
+
+int lq_store_sqlite_stage_add(lq_store *s, lq_stage_change *c, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_STAGE_ADD];
+	const char *from = c->from == LQ_STAGE_NONE ? NULL
+						    : lq_stage_name(c->from);
+	int rc;
+
+	if (sq_bind_int(st, 1, c->lead_id) || sq_bind_text(st, 2, from) ||
+	    sq_bind_text(st, 3, lq_stage_name(c->to)) ||
+	    sq_bind_int(st, 4, c->at) || sq_bind_text(st, 5, c->actor) ||
+	    sq_bind_text(st, 6, c->reason))
+		return lq_store_sqlite_fail(q, st, err, "record stage change");
+	rc = lq_store_sqlite_run(q, st, err, "record stage change");
+	if (!rc)
+		c->id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+/* Current row of SQ_STAGE_HISTORY into out (owned strings). */
+static int read_stage_change(sqlite3_stmt *st, lq_stage_change *out,
+			     lq_error *err)
+{
+	const char *from = (const char *)sqlite3_column_text(st, 2);
+	const char *to = (const char *)sqlite3_column_text(st, 3);
+
+	memset(out, 0, sizeof *out);
+	out->id = sq_col_int(st, 0);
+	out->lead_id = sq_col_int(st, 1);
+	out->from = lq_stage_parse(from);
+	out->to = lq_stage_parse(to);
+	if ((from && out->from == LQ_STAGE_NONE) || out->to == LQ_STAGE_NONE)
+		return lq_error_set(err, LQ_EIO, "stage change %lld has an "
+				    "unknown stage in the database",
+				    (long long)out->id);
+	out->at = sq_col_int(st, 4);
+	out->actor = sq_col_text(st, 5, 1);
+	out->reason = sq_col_text(st, 6, 1);
+	return 0;
+}
+
+int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
+				  lq_stage_change **out, size_t *n,
+				  lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_STAGE_HISTORY];
+	lq_stage_change *c = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	sq_bind_int(st, 1, lead_id);
+	while ((rc = lq_store_sqlite_row(q, st, err, "read stage history")) ==
+	       1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			c = lq_xrealloc(c, cap * sizeof *c);
+		}
+		rc = read_stage_change(st, &c[len], err);
+		if (rc) {
+			sqlite3_reset(st);
+			goto free_changes;
+		}
+		len++;
+	}
+	if (rc < 0)
+		goto free_changes;
+	*out = c;
+	*n = len;
+	return 0;
+free_changes:
+	lq_stage_changes_free(c, len);
+	return rc;
+}
+
+/* ---- scoring models --------------------------------------------------------- */
+
+int lq_store_sqlite_model_add(lq_store *s, const char *name, const char *text,
+			      lq_time applied_at, int64_t *version,
+			      lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_MODEL_ADD];
+	int rc;
+
+	if (sq_bind_text(st, 1, name) || sq_bind_text(st, 2, text) ||
+	    sq_bind_int(st, 3, applied_at))
+		return lq_store_sqlite_fail(q, st, err, "store model");
+	rc = lq_store_sqlite_run(q, st, err, "store model");
+	if (!rc && version)
+		*version = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+int lq_store_sqlite_model_current(lq_store *s, lq_model_row *out,
+				  lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_MODEL_CURRENT];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = lq_store_sqlite_row(q, st, err, "read model");
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return lq_error_set(err, LQ_ENOTFOUND, "no scoring model was "
+				    "applied yet");
+	out->version = sq_col_int(st, 0);
+	out->name = sq_col_text(st, 1, 1);
+	out->text = sq_col_text(st, 2, 1);
+	out->applied_at = sq_col_int(st, 3);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* ---- counts ----------------------------------------------------------------- */
+
+int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_COUNT_ALL];
+	int rc = lq_store_sqlite_row(q, st, err, "count rows");
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return lq_error_set(err, LQ_EINTERNAL, "count returned no row");
+	out->accounts = sq_col_int(st, 0);
+	out->leads = sq_col_int(st, 1);
+	out->events = sq_col_int(st, 2);
+	out->stage_changes = sq_col_int(st, 3);
+	out->models = sq_col_int(st, 4);
+	out->scores = sq_col_int(st, 5);
+	sqlite3_reset(st);
+	return 0;
+}

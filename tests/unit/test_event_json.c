@@ -1,0 +1,261 @@
+/*
+ * test_event_json.c - decoding NDJSON event lines (io/event_record).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "io/event_record.h"
+
+#define T_2026_03_01 1772323200000LL          /* 2026-03-01T00:00:00Z */
+#define T_2026_03_01_1000 1772359200000LL     /* 2026-03-01T10:00:00Z */
+#define T_2026_03_01_1030 1772361000000LL     /* 2026-03-01T10:30:00Z */
+
+static int decode(const char *line, const char *fmt, lq_event_input *out,
+		  lq_error *err)
+{
+	lq_error_clear(err);
+	return lq_eventrec_from_json(line, strlen(line), fmt, out, err);
+}
+
+static void expect_error(const char *line, const char *fmt, const char *msg,
+			 const char *field)
+{
+	lq_event_input in;
+	lq_error err;
+	lq_eventrec_init(&in);
+	assert_int_equal(decode(line, fmt, &in, &err), LQ_EINVAL);
+	if (!strstr(err.msg, msg))
+		fail_msg("'%s' lacks '%s'", err.msg, msg);
+	assert_string_equal(err.field, field ? field : "");
+	assert_int_equal(err.line, 0);
+	assert_null(in.lead_key);
+	assert_null(in.event.type);
+	assert_null(in.event.msg_id);
+	assert_int_equal(in.event.props.n, 0);
+	lq_eventrec_free(&in);
+}
+
+static void test_all_fields(void **state)
+{
+	lq_event_input in;
+	lq_error err;
+	lq_eventrec_init(&in);
+	assert_int_equal(decode("{\"id\": \"msg-1\", \"lead\": \"Ana@Acme.io\", "
+				"\"type\": \"page_view\", \"at\": "
+				"\"2026-03-01T10:00:00Z\", \"properties\": "
+				"{\"url\": \"/pricing\", \"seconds\": 40, "
+				"\"utm\": {\"source\": \"google\"}}}",
+				NULL, &in, &err), 0);
+	assert_string_equal(in.event.msg_id, "msg-1");
+	assert_string_equal(in.lead_key, "ana@acme.io");
+	assert_string_equal(in.event.type, "page_view");
+	assert_int_equal(in.event.at, T_2026_03_01_1000);
+	assert_int_equal(in.event.id, 0);
+	assert_int_equal(in.event.lead_id, 0);
+	const lq_value *url = lq_attrs_get(&in.event.props, "url");
+	assert_non_null(url);
+	assert_int_equal(url->kind, LQ_V_STR);
+	assert_string_equal(url->str, "/pricing");
+	const lq_value *secs = lq_attrs_get(&in.event.props, "seconds");
+	assert_non_null(secs);
+	assert_int_equal(secs->kind, LQ_V_NUM);
+	assert_true(secs->num == 40);
+	const lq_value *src = lq_attrs_get(&in.event.props, "utm.source");
+	assert_non_null(src);
+	assert_string_equal(src->str, "google");
+	lq_eventrec_free(&in);
+	assert_null(in.lead_key);
+}
+
+static void test_optional_fields_and_keys(void **state)
+{
+	lq_event_input in;
+	lq_error err;
+	lq_eventrec_init(&in);
+
+	/* no id, no properties; email key; type trimmed, kept as given */
+	assert_int_equal(decode("{\"email\": \"BO@X.IO\", \"type\": "
+				"\" Demo_Request \", \"at\": \"2026-03-01\"}",
+				NULL, &in, &err), 0);
+	assert_string_equal(in.lead_key, "bo@x.io");
+	assert_string_equal(in.event.type, "Demo_Request");
+	assert_int_equal(in.event.at, T_2026_03_01);
+	assert_null(in.event.msg_id);
+	assert_int_equal(in.event.props.n, 0);
+
+	/* decoding again resets the previous event; numeric id as text */
+	assert_int_equal(decode("{\"ID\": 12345, \"external_id\": \"CRM-1\", "
+				"\"type\": \"call\", \"at\": \"01-03-2026 "
+				"10:30\", \"properties\": null}",
+				"%d-%m-%Y %H:%M", &in, &err), 0);
+	assert_string_equal(in.event.msg_id, "12345");
+	assert_string_equal(in.lead_key, "CRM-1");
+	assert_int_equal(in.event.at, T_2026_03_01_1030);
+
+	/* lead wins over email and external_id */
+	assert_int_equal(decode("{\"external_id\": \"e\", \"email\": "
+				"\"m@x.io\", \"lead\": \"l@x.io\", \"type\": "
+				"\"t\", \"at\": \"2026-03-01\"}",
+				NULL, &in, &err), 0);
+	assert_string_equal(in.lead_key, "l@x.io");
+	assert_int_equal(decode("{\"external_id\": \"e\", \"email\": "
+				"\"m@x.io\", \"type\": \"t\", \"at\": "
+				"\"2026-03-01\"}", NULL, &in, &err), 0);
+	assert_string_equal(in.lead_key, "m@x.io");
+	lq_eventrec_free(&in);
+}
+
+static void test_missing_fields(void **state)
+{
+	expect_error("{\"type\": \"page_view\", \"at\": \"2026-03-01\"}", NULL,
+		     "missing lead (give lead, email or external_id)", "lead");
+	expect_error("{\"lead\": \"  \", \"type\": \"page_view\", \"at\": "
+		     "\"2026-03-01\"}", NULL, "missing lead", "lead");
+	expect_error("{\"lead\": \"a@b.io\", \"at\": \"2026-03-01\"}", NULL,
+		     "missing type", "type");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \" \", \"at\": "
+		     "\"2026-03-01\"}", NULL, "missing type", "type");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\"}", NULL,
+		     "missing at", "at");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": null}",
+		     NULL, "missing at", "at");
+}
+
+static void test_bad_values(void **state)
+{
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		     "\"last tuesday\"}", NULL, "at: 'last tuesday' is not an "
+		     "ISO 8601 time", "at");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		     "\"2026-03-01\"}", "%d-%m-%Y", "at: '2026-03-01' does not "
+		     "match the date format '%d-%m-%Y'", "at");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		     "1772323200000}", NULL, "at: expected a time string",
+		     "at");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": 5, \"at\": "
+		     "\"2026-03-01\"}", NULL, "type: expected a string",
+		     "type");
+	expect_error("{\"lead\": [\"a\"], \"type\": \"x\", \"at\": "
+		     "\"2026-03-01\"}", NULL, "lead: expected a string",
+		     "lead");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		     "\"2026-03-01\", \"properties\": [1, 2]}", NULL,
+		     "properties: expected an object", "properties");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		     "\"2026-03-01\", \"properties\": \"url=/x\"}", NULL,
+		     "properties: expected an object", "properties");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"type\": \"y\","
+		     " \"at\": \"2026-03-01\"}", NULL, "type: given twice",
+		     "type");
+	expect_error("{\"lead\": \"a@b.io\", \"kind\": \"x\", \"at\": "
+		     "\"2026-03-01\"}", NULL, "unknown field 'kind' (accepted: "
+		     "id, lead, email, external_id, type, at, properties)",
+		     "kind");
+}
+
+static void test_bounds(void **state)
+{
+	lq_buf b = LQ_BUF_INIT;
+	lq_event_input in;
+	lq_error err;
+
+	lq_buf_adds(&b, "{\"lead\": \"a@b.io\", \"type\": \"");
+	for (int i = 0; i < LQ_EVENTREC_MAX_TYPE + 1; i++)
+		lq_buf_addc(&b, 't');
+	lq_buf_adds(&b, "\", \"at\": \"2026-03-01\"}");
+	expect_error(b.data, NULL, "type: longer than 64 bytes", "type");
+
+	lq_buf_reset(&b);
+	lq_buf_adds(&b, "{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		    "\"2026-03-01\", \"id\": \"");
+	for (int i = 0; i < LQ_EVENTREC_MAX_ID + 1; i++)
+		lq_buf_addc(&b, 'i');
+	lq_buf_adds(&b, "\"}");
+	expect_error(b.data, NULL, "id: longer than 256 bytes", "id");
+
+	/* a line of exactly the limit is read; one byte more is refused */
+	lq_buf_reset(&b);
+	lq_buf_adds(&b, "{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+		    "\"2026-03-01\", \"properties\": {\"pad\": \"");
+	while (b.len < LQ_EVENTREC_MAX_LINE - 3)
+		lq_buf_addc(&b, 'p');
+	lq_buf_adds(&b, "\"}}");
+	assert_int_equal(b.len, LQ_EVENTREC_MAX_LINE);
+	lq_eventrec_init(&in);
+	assert_int_equal(decode(b.data, NULL, &in, &err), 0);
+	lq_eventrec_free(&in);
+	lq_buf_addc(&b, ' ');
+	expect_error(b.data, NULL, "event line is longer than 32768 bytes",
+		     NULL);
+
+	/* nesting: 16 levels below the top are fine, 17 are not */
+	for (int depth = 16; depth <= 17; depth++) {
+		lq_buf_reset(&b);
+		lq_buf_adds(&b, "{\"lead\": \"a@b.io\", \"type\": \"x\", "
+			    "\"at\": \"2026-03-01\", \"properties\": ");
+		for (int i = 1; i < depth; i++)
+			lq_buf_adds(&b, "{\"k\": ");
+		lq_buf_adds(&b, "{\"leaf\": 1}");
+		for (int i = 1; i < depth; i++)
+			lq_buf_addc(&b, '}');
+		lq_buf_addc(&b, '}');
+		int rc = decode(b.data, NULL, &in, &err);
+		if (depth == 16) {
+			assert_int_equal(rc, 0);
+			lq_eventrec_free(&in);
+		} else {
+			assert_int_equal(rc, LQ_EINVAL);
+			assert_string_equal(err.msg, "event is nested deeper "
+					    "than 16 levels");
+		}
+	}
+	lq_buf_free(&b);
+}
+
+static void test_invalid_json(void **state)
+{
+	lq_event_input in;
+	lq_error err;
+	lq_eventrec_init(&in);
+	assert_int_equal(decode("{\"lead\": \"a@b.io\", \"type\": tru}", NULL,
+				&in, &err), LQ_EINVAL);
+	assert_string_equal(err.msg, "invalid JSON at column 28");
+	assert_int_equal(err.col, 28);
+	assert_string_equal(err.field, "");
+	assert_int_equal(decode("", NULL, &in, &err), LQ_EINVAL);
+	assert_string_equal(err.msg, "invalid JSON at column 1");
+	lq_eventrec_free(&in);
+	expect_error("\"page_view\"", NULL, "event must be a JSON object",
+		     NULL);
+	expect_error("{\"lead\": \"a@b.io\"}{}", NULL, "invalid JSON at "
+		     "column 19", NULL);
+
+	/* only len bytes are read */
+	const char *text = "{\"lead\": \"a@b.io\", \"type\": \"x\", \"at\": "
+			   "\"2026-03-01\"} trailing junk";
+	size_t len = strchr(text, '}') - text + 1;
+	assert_int_equal(lq_eventrec_from_json(text, len, NULL, &in, &err), 0);
+	assert_string_equal(in.event.type, "x");
+	lq_eventrec_free(&in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_fields),
+		cmocka_unit_test(test_optional_fields_and_keys),
+		cmocka_unit_test(test_missing_fields),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_invalid_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
