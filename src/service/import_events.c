@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "io/event_record.h"
-#include "io/ndjson_lines.h"
 #include "service/import_run.h"
 
 /* Clock skew tolerated between a sender and leadq. */
@@ -89,33 +88,16 @@ static int apply_event(lq_import_run *run, lq_event_input *in, lq_error *err)
 	return rc;
 }
 
-static int import_lines(lq_import_run *run, FILE *in, lq_error *err)
+static int event_line(lq_import_run *run, const char *line, size_t len,
+		      lq_error *err)
 {
-	lq_ndjson_lines lines;
-	const char *line;
-	size_t len;
-	int rc;
-
-	lq_ndjson_lines_init(&lines, in, run->name, LQ_EVENTREC_MAX_LINE);
-	for (;;) {
-		lq_event_input rec;
-		rc = lq_ndjson_lines_next(&lines, &line, &len, err);
-		if (rc == LQ_EINVAL &&
-		    (rc = lq_import_bad_record(run, lines.line, rc, err)) == 0)
-			continue;
-		if (rc <= 0)
-			break;
-		run->rep->lines++;
-		lq_eventrec_init(&rec);
-		rc = lq_eventrec_from_json(line, len, run->opts->date_fmt, &rec, err);
-		if (rc == 0)
-			rc = apply_event(run, &rec, err);
-		lq_eventrec_free(&rec);
-		if (rc && (rc = lq_import_bad_record(run, lines.line, rc, err)))
-			break;
-	}
-	lq_ndjson_lines_free(&lines);
-	return rc < 0 ? rc : 0;
+	lq_event_input rec;
+	lq_eventrec_init(&rec);
+	int rc = lq_eventrec_from_json(line, len, run->opts->date_fmt, &rec, err);
+	if (rc == 0)
+		rc = apply_event(run, &rec, err);
+	lq_eventrec_free(&rec);
+	return rc;
 }
 
 int lq_service_import_events(lq_service *svc, FILE *in, const char *name,
@@ -124,8 +106,7 @@ int lq_service_import_events(lq_service *svc, FILE *in, const char *name,
 {
 	lq_import_run run;
 	int rc = lq_import_begin(&run, svc, name, opts, rep, on_reject, ctx, err);
-	if (rc)
-		return rc;
-	rc = import_lines(&run, in, err);
+	if (rc == 0)
+		rc = lq_import_ndjson(&run, in, LQ_EVENTREC_MAX_LINE, event_line, err);
 	return lq_import_end(&run, rc, err);
 }

@@ -11,7 +11,6 @@
 
 #include "core/buf.h"
 #include "io/lead_record.h"
-#include "io/ndjson_lines.h"
 #include "service/import_run.h"
 
 /* The existing lead a record names, 0 when new. External id and email
@@ -155,70 +154,38 @@ static int apply_record(lq_import_run *run, lq_lead_input *in, lq_error *err)
 		  : create_lead(run, in, stage, err);
 }
 
-static int import_csv(lq_import_run *run, FILE *in, lq_colmap *map,
-		      lq_error *err)
+static int lead_header(lq_import_run *run, const lq_csv_row *header,
+		       lq_error *err)
 {
-	lq_csv_reader *r = NULL;
 	lq_leadrec_layout *lay = NULL;
-	const lq_csv_row *row;
-	int rc = lq_csv_open(in, run->name, &r, err);
-	if (rc == 0) {
-		rc = lq_csv_next(r, &row, err);
-		if (rc == 0)
-			rc = lq_error_at(err, LQ_EINVAL, run->name, 1, 0,
-					 "empty file: expected a header row");
-		else if (rc > 0)
-			rc = lq_leadrec_header(map, row, &lay, err);
-		if (rc < 0 && !err->line) {
-			snprintf(err->file, sizeof err->file, "%s", run->name);
-			err->line = 1;
-		}
-	}
-	while (rc >= 0 && (rc = lq_csv_next(r, &row, err)) > 0) {
-		lq_lead_input rec;
-		lq_leadrec_init(&rec);
-		run->rep->lines++;
-		rc = lq_leadrec_from_csv(lay, row, run->opts->date_fmt, &rec, err);
-		if (rc == 0)
-			rc = apply_record(run, &rec, err);
-		lq_leadrec_free(&rec);
-		if (rc)
-			rc = lq_import_bad_record(run, row->line, rc, err);
-	}
-	lq_leadrec_layout_free(lay);
-	lq_csv_close(r);
-	return rc < 0 ? rc : 0;
+	int rc = lq_leadrec_header(run->map, header, &lay, err);
+	run->layout = lay;
+	return rc;
 }
 
-static int import_ndjson(lq_import_run *run, FILE *in, lq_colmap *map,
-			 lq_error *err)
+static int lead_row(lq_import_run *run, const lq_csv_row *row, lq_error *err)
 {
-	lq_ndjson_lines lines;
-	const char *line;
-	size_t len;
-	int rc;
+	lq_lead_input rec;
+	lq_leadrec_init(&rec);
+	int rc = lq_leadrec_from_csv(run->layout, row, run->opts->date_fmt,
+				     &rec, err);
+	if (rc == 0)
+		rc = apply_record(run, &rec, err);
+	lq_leadrec_free(&rec);
+	return rc;
+}
 
-	lq_ndjson_lines_init(&lines, in, run->name, LQ_LEADREC_MAX_LINE);
-	for (;;) {
-		lq_lead_input rec;
-		rc = lq_ndjson_lines_next(&lines, &line, &len, err);
-		if (rc == LQ_EINVAL &&
-		    (rc = lq_import_bad_record(run, lines.line, rc, err)) == 0)
-			continue;
-		if (rc <= 0)
-			break;
-		lq_leadrec_init(&rec);
-		run->rep->lines++;
-		rc = lq_leadrec_from_json(line, len, map, run->opts->date_fmt,
-					  &rec, err);
-		if (rc == 0)
-			rc = apply_record(run, &rec, err);
-		lq_leadrec_free(&rec);
-		if (rc && (rc = lq_import_bad_record(run, lines.line, rc, err)))
-			break;
-	}
-	lq_ndjson_lines_free(&lines);
-	return rc < 0 ? rc : 0;
+static int lead_line(lq_import_run *run, const char *line, size_t len,
+		     lq_error *err)
+{
+	lq_lead_input rec;
+	lq_leadrec_init(&rec);
+	int rc = lq_leadrec_from_json(line, len, run->map, run->opts->date_fmt,
+				      &rec, err);
+	if (rc == 0)
+		rc = apply_record(run, &rec, err);
+	lq_leadrec_free(&rec);
+	return rc;
 }
 
 int lq_service_import_leads(lq_service *svc, FILE *in, const char *name,
@@ -227,17 +194,11 @@ int lq_service_import_leads(lq_service *svc, FILE *in, const char *name,
 			    void *ctx, lq_error *err)
 {
 	lq_import_run run;
-	lq_colmap *map = NULL;
-	int rc;
-
-	if (opts->map_spec && (rc = lq_colmap_parse(opts->map_spec, &map, err)))
-		return rc;
-	rc = lq_import_begin(&run, svc, name, opts, rep, on_reject, ctx, err);
-	if (rc == 0) {
-		rc = fmt == LQ_INPUT_CSV ? import_csv(&run, in, map, err)
-					 : import_ndjson(&run, in, map, err);
-		rc = lq_import_end(&run, rc, err);
-	}
-	lq_colmap_free(map);
-	return rc;
+	int rc = lq_import_begin(&run, svc, name, opts, rep, on_reject, ctx, err);
+	if (rc == 0)
+		rc = fmt == LQ_INPUT_CSV
+			? lq_import_csv(&run, in, lead_header, lead_row, err)
+			: lq_import_ndjson(&run, in, LQ_LEADREC_MAX_LINE, lead_line, err);
+	lq_leadrec_layout_free(run.layout);
+	return lq_import_end(&run, rc, err);
 }

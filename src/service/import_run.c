@@ -4,6 +4,8 @@
  */
 #include "service/import_run.h"
 
+#include "io/ndjson_lines.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,11 @@ int lq_import_begin(lq_import_run *run, lq_service *svc, const char *name,
 	run->ctx = ctx;
 	run->name = name;
 	lq_workset_init(&run->ws, IMPORT_WORKSET_LIMIT);
+	if (opts->map_spec) {
+		int rc = lq_colmap_parse(opts->map_spec, &run->map, err);
+		if (rc)
+			return rc;
+	}
 	return lq_store_begin(svc->store, err);
 }
 
@@ -52,7 +59,68 @@ int lq_import_end(lq_import_run *run, int rc, lq_error *err)
 	if (rc)
 		lq_store_rollback(run->svc->store);
 	lq_workset_free(&run->ws);
+	lq_colmap_free(run->map);
+	run->map = NULL;
 	return rc;
+}
+
+static int read_header(lq_import_run *run, lq_csv_reader *r,
+		       lq_import_header_fn header_fn, lq_error *err)
+{
+	const lq_csv_row *row;
+	int rc = lq_csv_next(r, &row, err);
+	if (rc == 0)
+		rc = lq_error_set(err, LQ_EINVAL, "empty file: expected a header row");
+	else if (rc > 0)
+		rc = header_fn(run, row, err);
+	if (rc < 0 && !err->line) {
+		snprintf(err->file, sizeof err->file, "%s", run->name);
+		err->line = 1;
+	}
+	return rc;
+}
+
+int lq_import_csv(lq_import_run *run, FILE *in, lq_import_header_fn header_fn,
+		  lq_import_row_fn row_fn, lq_error *err)
+{
+	lq_csv_reader *r = NULL;
+	const lq_csv_row *row;
+	int rc = lq_csv_open(in, run->name, &r, err);
+	if (rc == 0)
+		rc = read_header(run, r, header_fn, err);
+	while (rc >= 0 && (rc = lq_csv_next(r, &row, err)) > 0) {
+		run->rep->lines++;
+		rc = row_fn(run, row, err);
+		if (rc)
+			rc = lq_import_bad_record(run, row->line, rc, err);
+	}
+	lq_csv_close(r);
+	return rc < 0 ? rc : 0;
+}
+
+int lq_import_ndjson(lq_import_run *run, FILE *in, size_t max,
+		     lq_import_line_fn line_fn, lq_error *err)
+{
+	lq_ndjson_lines lines;
+	const char *line;
+	size_t len;
+	int rc;
+
+	lq_ndjson_lines_init(&lines, in, run->name, max);
+	for (;;) {
+		rc = lq_ndjson_lines_next(&lines, &line, &len, err);
+		if (rc == LQ_EINVAL &&
+		    (rc = lq_import_bad_record(run, lines.line, rc, err)) == 0)
+			continue;
+		if (rc <= 0)
+			break;
+		run->rep->lines++;
+		rc = line_fn(run, line, len, err);
+		if (rc && (rc = lq_import_bad_record(run, lines.line, rc, err)))
+			break;
+	}
+	lq_ndjson_lines_free(&lines);
+	return rc < 0 ? rc : 0;
 }
 
 static const char *const builtin_freemail[] = {

@@ -8,6 +8,8 @@
 #ifndef LQ_IMPORT_RUN_H
 #define LQ_IMPORT_RUN_H
 
+#include "io/colmap.h"
+#include "io/csv_reader.h"
 #include "service/lead_work.h"
 #include "service/service.h"
 
@@ -18,10 +20,31 @@ typedef struct lq_import_run {
 	lq_reject_fn on_reject;
 	void *ctx;
 	const char *name;        /* the input's name for messages */
+	lq_colmap *map;          /* parsed --map, NULL when none */
+	void *layout;            /* CSV: what the header said, per import */
 	lq_workset ws;
 } lq_import_run;
 
-/* Set up and open the transaction. */
+/* One data record: decode it and apply it. Errors are handled by the
+ * drivers below according to the bad-record policy. */
+typedef int (*lq_import_row_fn)(lq_import_run *run, const lq_csv_row *row,
+				lq_error *err);
+typedef int (*lq_import_line_fn)(lq_import_run *run, const char *line,
+				 size_t len, lq_error *err);
+/* Work out run->layout from a CSV header row. */
+typedef int (*lq_import_header_fn)(lq_import_run *run,
+				   const lq_csv_row *header, lq_error *err);
+
+/* Read a CSV input: the header through header_fn, then every row through
+ * row_fn. Returns 0 or the code that stopped the import. */
+int lq_import_csv(lq_import_run *run, FILE *in, lq_import_header_fn header_fn,
+		  lq_import_row_fn row_fn, lq_error *err);
+
+/* Read an NDJSON input (lines up to max bytes) through line_fn. */
+int lq_import_ndjson(lq_import_run *run, FILE *in, size_t max,
+		     lq_import_line_fn line_fn, lq_error *err);
+
+/* Set up (parsing opts->map_spec) and open the transaction. */
 int lq_import_begin(lq_import_run *run, lq_service *svc, const char *name,
 		    const lq_import_opts *opts, lq_import_report *rep,
 		    lq_reject_fn on_reject, void *ctx, lq_error *err);
@@ -32,7 +55,7 @@ int lq_import_begin(lq_import_run *run, lq_service *svc, const char *name,
 int lq_import_bad_record(lq_import_run *run, int line, int rc, lq_error *err);
 
 /* Finish: when rc is 0 write the held leads back and commit, else roll
- * everything back. Returns the final code. */
+ * everything back; release the run. Returns the final code. */
 int lq_import_end(lq_import_run *run, int rc, lq_error *err);
 
 /* Find or create the account for a lead: by the account.domain given, else

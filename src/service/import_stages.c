@@ -42,40 +42,26 @@ static const char *fixed_stage(const lq_import_opts *opts)
 	return opts->stage == LQ_STAGE_NONE ? NULL : lq_stage_name(opts->stage);
 }
 
-static int import_rows(lq_import_run *run, FILE *in, lq_colmap *map,
-		       lq_error *err)
+static int stage_header(lq_import_run *run, const lq_csv_row *header,
+			lq_error *err)
 {
-	lq_csv_reader *r = NULL;
 	lq_stagerec_layout *lay = NULL;
-	const lq_csv_row *row;
-	int rc = lq_csv_open(in, run->name, &r, err);
-	if (rc == 0) {
-		rc = lq_csv_next(r, &row, err);
-		if (rc == 0)
-			rc = lq_error_at(err, LQ_EINVAL, run->name, 1, 0,
-					 "empty file: expected a header row");
-		else if (rc > 0)
-			rc = lq_stagerec_header(map, row, fixed_stage(run->opts),
-						&lay, err);
-		if (rc < 0 && !err->line) {
-			snprintf(err->file, sizeof err->file, "%s", run->name);
-			err->line = 1;
-		}
-	}
-	while (rc >= 0 && (rc = lq_csv_next(r, &row, err)) > 0) {
-		lq_stage_input rec;
-		lq_stagerec_init(&rec);
-		run->rep->lines++;
-		rc = lq_stagerec_from_csv(lay, row, run->opts->date_fmt, &rec, err);
-		if (rc == 0)
-			rc = apply_change(run, &rec, err);
-		lq_stagerec_free(&rec);
-		if (rc)
-			rc = lq_import_bad_record(run, row->line, rc, err);
-	}
-	lq_stagerec_layout_free(lay);
-	lq_csv_close(r);
-	return rc < 0 ? rc : 0;
+	int rc = lq_stagerec_header(run->map, header, fixed_stage(run->opts),
+				    &lay, err);
+	run->layout = lay;
+	return rc;
+}
+
+static int stage_row(lq_import_run *run, const lq_csv_row *row, lq_error *err)
+{
+	lq_stage_input rec;
+	lq_stagerec_init(&rec);
+	int rc = lq_stagerec_from_csv(run->layout, row, run->opts->date_fmt,
+				      &rec, err);
+	if (rc == 0)
+		rc = apply_change(run, &rec, err);
+	lq_stagerec_free(&rec);
+	return rc;
 }
 
 int lq_service_import_stages(lq_service *svc, FILE *in, const char *name,
@@ -83,16 +69,9 @@ int lq_service_import_stages(lq_service *svc, FILE *in, const char *name,
 			     lq_reject_fn on_reject, void *ctx, lq_error *err)
 {
 	lq_import_run run;
-	lq_colmap *map = NULL;
-	int rc;
-
-	if (opts->map_spec && (rc = lq_colmap_parse(opts->map_spec, &map, err)))
-		return rc;
-	rc = lq_import_begin(&run, svc, name, opts, rep, on_reject, ctx, err);
-	if (rc == 0) {
-		rc = import_rows(&run, in, map, err);
-		rc = lq_import_end(&run, rc, err);
-	}
-	lq_colmap_free(map);
-	return rc;
+	int rc = lq_import_begin(&run, svc, name, opts, rep, on_reject, ctx, err);
+	if (rc == 0)
+		rc = lq_import_csv(&run, in, stage_header, stage_row, err);
+	lq_stagerec_layout_free(run.layout);
+	return lq_import_end(&run, rc, err);
 }
