@@ -52,5 +52,14 @@ int lq_cmd_import(lq_cli *cli, int argc, char **argv);
 int lq_cmd_leads(lq_cli *cli, int argc, char **argv);
 int lq_cmd_show(lq_cli *cli, int argc, char **argv);
 int lq_cmd_explain(lq_cli *cli, int argc, char **argv);
+/* accept, reject, qualify, opportunity, won, lost, note (argv[0] names it) */
+int lq_cmd_action(lq_cli *cli, int argc, char **argv);
+int lq_cmd_queue(lq_cli *cli, int argc, char **argv);
+int lq_cmd_sla(lq_cli *cli, int argc, char **argv);
+int lq_cmd_task(lq_cli *cli, int argc, char **argv);
+int lq_cmd_tasks(lq_cli *cli, int argc, char **argv);
+int lq_cmd_webhook(lq_cli *cli, int argc, char **argv);
+int lq_cmd_outbox(lq_cli *cli, int argc, char **argv);
+int lq_cmd_deliver(lq_cli *cli, int argc, char **argv);
 
 #endif

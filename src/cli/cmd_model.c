@@ -57,6 +57,11 @@ static void print_summary(const char *file, const lq_model *m)
 	       m->hand_raiser ? lq_expr_text(m->hand_raiser) : "(none)");
 	lq_dur_format(m->sal_sla, sla, sizeof sla);
 	printf("  sal_sla:     %s\n", m->sal_sla ? sla : "(none)");
+	printf("  routing:     %zu rules, round robin over %zu reps\n", m->nroutes,
+	       m->nround_robin);
+	printf("  on_recycle:  %s\n", m->on_recycle_reset ? "reset_engagement"
+							 : "keep_engagement");
+	printf("  webhooks:    %zu\n", m->nwebhooks);
 }
 
 static int read_whole_file(const char *path, lq_buf *out, lq_error *err)

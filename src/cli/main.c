@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "io/signature.h"
+#include "io/webhook_post.h"
 
 static const lq_cmd commands[] = {
 	{"init", lq_cmd_init, "create the database"},
@@ -17,6 +19,20 @@ static const lq_cmd commands[] = {
 	{"leads", lq_cmd_leads, "list leads with their scores"},
 	{"show", lq_cmd_show, "everything about one lead"},
 	{"explain", lq_cmd_explain, "why a lead has its score"},
+	{"queue", lq_cmd_queue, "MQLs awaiting sales, best first, with SLA time left"},
+	{"accept", lq_cmd_action, "sales accepts an MQL (mql -> sal)"},
+	{"reject", lq_cmd_action, "sales rejects a lead (-> nurture or disqualified)"},
+	{"qualify", lq_cmd_action, "record BANT answers (sal -> sql when complete)"},
+	{"opportunity", lq_cmd_action, "record the SQO checklist (sql -> sqo)"},
+	{"won", lq_cmd_action, "the deal is won (sqo -> won)"},
+	{"lost", lq_cmd_action, "the deal is lost"},
+	{"note", lq_cmd_action, "add a note to a lead's current cycle"},
+	{"task", lq_cmd_task, "add a follow-up task, or mark one done"},
+	{"tasks", lq_cmd_tasks, "open follow-up tasks"},
+	{"sla", lq_cmd_sla, "overdue MQLs and tasks"},
+	{"webhook", lq_cmd_webhook, "add, list or remove alert webhooks"},
+	{"outbox", lq_cmd_outbox, "alerts waiting for delivery; retry a dead one"},
+	{"deliver", lq_cmd_deliver, "one alert delivery pass (for cron)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -27,7 +43,7 @@ static void usage(FILE *out)
 	      "Lead qualification: score leads on fit and engagement, move them\n"
 	      "through the lifecycle, explain every point.\n\ncommands:\n", out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nglobal options:\n"
 	      "  --db PATH    database file (default $LEADQ_DB or ./leadq.db)\n"
 	      "  --now TIME   run as if the clock said TIME, ISO 8601\n"
@@ -88,6 +104,20 @@ static int take_global_options(lq_cli *cli, int *argc, char **argv)
 	return 0;
 }
 
+/* Libraries with process-wide state are set up once, here. */
+static int run_command(const lq_cmd *cmd, lq_cli *cli, int argc, char **argv)
+{
+	if (lq_crypto_init()) {
+		fputs("leadq: libsodium could not be initialised\n", stderr);
+		return LQ_EXIT_INTERNAL;
+	}
+	lq_webhook_global_init();
+	optind = 1;
+	int rc = cmd->fn(cli, argc, argv);
+	lq_webhook_global_cleanup();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	lq_cli cli = {.db = getenv("LEADQ_DB"), .prog = "leadq"};
@@ -114,10 +144,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[1], commands[i].name) == 0) {
-			optind = 1;
-			return commands[i].fn(&cli, argc - 1, argv + 1);
-		}
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return run_command(&commands[i], &cli, argc - 1, argv + 1);
 	}
 	return lq_cli_usage(NULL, "unknown command '%s' (see leadq --help)",
 			    argv[1]);

@@ -28,6 +28,13 @@ static void print_profile(const lq_lead_detail *d, FILE *out)
 	lq_lead_label(l, &b);
 	fprintf(out, "lead #%lld  %s\n", (long long)l->id, lq_buf_str(&b));
 	print_kv(out, "stage", lq_stage_name(l->stage));
+	if (l->stage_at) {
+		lq_time_format(l->stage_at, t);
+		print_kv(out, "since", t);
+	}
+	print_kv(out, "owner", l->owner);
+	if (l->cycle > 1)
+		fprintf(out, "  %-12s %d\n", "cycle", l->cycle);
 	print_kv(out, "external id", l->external_id);
 	print_kv(out, "title", l->title);
 	print_kv(out, "seniority", l->seniority);
@@ -137,6 +144,62 @@ static void print_events(const lq_lead_detail *d, FILE *out)
 	lq_buf_free(&props);
 }
 
+static void print_followup(const lq_lead_detail *d, FILE *out)
+{
+	char at[LQ_TIME_STRLEN];
+	if (d->nanswers) {
+		fputs("checklist (this cycle)\n", out);
+		for (size_t i = 0; i < d->nanswers; i++)
+			fprintf(out, "  %-17s %s\n", d->answers[i].item, d->answers[i].value);
+	}
+	if (d->nnotes)
+		fputs("notes\n", out);
+	for (size_t i = 0; i < d->nnotes; i++) {
+		lq_time_format(d->notes[i].at, at);
+		fprintf(out, "  %s  cycle %d  %s: %s\n", at, d->notes[i].cycle,
+			d->notes[i].actor ? d->notes[i].actor : "", d->notes[i].text);
+	}
+	if (d->ntasks)
+		fputs("tasks\n", out);
+	for (size_t i = 0; i < d->ntasks; i++) {
+		lq_time_format(d->tasks[i].due, at);
+		fprintf(out, "  #%-4lld due %s  %-5s %s%s%s\n", (long long)d->tasks[i].id, at,
+			d->tasks[i].done_at ? "done" : "open", d->tasks[i].text,
+			d->tasks[i].owner ? "  @" : "", d->tasks[i].owner ? d->tasks[i].owner : "");
+	}
+}
+
+static void followup_json(lq_buf *b, const lq_lead_detail *d)
+{
+	char at[LQ_TIME_STRLEN];
+	lq_buf_adds(b, ",\"checklist\":{");
+	for (size_t i = 0; i < d->nanswers; i++) {
+		lq_buf_adds(b, i ? "," : "");
+		lq_buf_add_json_str(b, d->answers[i].item);
+		lq_buf_addc(b, ':');
+		lq_buf_add_json_str(b, d->answers[i].value);
+	}
+	lq_buf_adds(b, "},\"notes\":[");
+	for (size_t i = 0; i < d->nnotes; i++) {
+		lq_time_format(d->notes[i].at, at);
+		lq_buf_addf(b, "%s{\"id\":%lld,\"cycle\":%d,\"at\":\"%s\",\"actor\":", i ? "," : "",
+			    (long long)d->notes[i].id, d->notes[i].cycle, at);
+		lq_buf_add_json_str(b, d->notes[i].actor ? d->notes[i].actor : "");
+		lq_buf_adds(b, ",\"text\":");
+		lq_buf_add_json_str(b, d->notes[i].text);
+		lq_buf_addc(b, '}');
+	}
+	lq_buf_adds(b, "],\"tasks\":[");
+	for (size_t i = 0; i < d->ntasks; i++) {
+		lq_time_format(d->tasks[i].due, at);
+		lq_buf_addf(b, "%s{\"id\":%lld,\"due\":\"%s\",\"done\":%s,\"text\":", i ? "," : "",
+			    (long long)d->tasks[i].id, at, d->tasks[i].done_at ? "true" : "false");
+		lq_buf_add_json_str(b, d->tasks[i].text);
+		lq_buf_addc(b, '}');
+	}
+	lq_buf_addc(b, ']');
+}
+
 static void history_json(lq_buf *b, const lq_lead_detail *d)
 {
 	char at[LQ_TIME_STRLEN];
@@ -199,6 +262,7 @@ static void detail_json(const lq_lead_detail *d, int full, FILE *out)
 		history_json(&b, d);
 		lq_buf_adds(&b, ",\"events\":");
 		events_json(&b, d);
+		followup_json(&b, d);
 	}
 	lq_buf_adds(&b, ",\"model\":");
 	if (d->explained) {
@@ -226,6 +290,7 @@ void lq_render_lead_detail(const lq_lead_detail *d, lq_format fmt, int full,
 	print_explanation(d, out);
 	if (full) {
 		print_history(d, out);
+		print_followup(d, out);
 		print_events(d, out);
 	}
 }

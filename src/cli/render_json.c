@@ -61,6 +61,10 @@ void lq_json_lead(lq_buf *b, const lq_lead *l)
 	str_field(b, &first, "source", l->source);
 	time_field(b, &first, "created_at", l->created_at);
 	str_field(b, &first, "stage", lq_stage_name(l->stage));
+	time_field(b, &first, "stage_at", l->stage_at);
+	str_field(b, &first, "owner", l->owner);
+	key(b, &first, "cycle");
+	lq_buf_addf(b, "%d", l->cycle);
 	key(b, &first, "attrs");
 	lq_attrs_to_json(&l->attrs, b);
 	lq_buf_addc(b, '}');

@@ -3,6 +3,7 @@
  */
 #include "cli/table.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,29 @@ void lq_table_print(const lq_table *t, FILE *out)
 	for (size_t r = 0; r < t->nrows; r++)
 		print_line(t, out, &t->cells[r * t->ncols], width);
 	free(width);
+}
+
+void lq_table_print_csv(const lq_table *t, FILE *out)
+{
+	lq_buf b = LQ_BUF_INIT;
+	for (size_t i = 0; i < t->ncols; i++) {
+		char *h = lq_xstrdup(t->headers[i]);
+		for (char *p = h; *p; p++)
+			*p = *p == ' ' ? '_' : (char)tolower((unsigned char)*p);
+		lq_buf_adds(&b, i ? "," : "");
+		lq_buf_add_csv_cell(&b, h);
+		free(h);
+	}
+	lq_buf_addc(&b, '\n');
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t i = 0; i < t->ncols; i++) {
+			lq_buf_adds(&b, i ? "," : "");
+			lq_buf_add_csv_cell(&b, t->cells[r * t->ncols + i]);
+		}
+		lq_buf_addc(&b, '\n');
+	}
+	fputs(lq_buf_str(&b), out);
+	lq_buf_free(&b);
 }
 
 void lq_table_free(lq_table *t)

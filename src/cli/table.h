@@ -16,6 +16,8 @@ lq_table *lq_table_new(size_t ncols, const char *const *headers);
 /* Add a row of ncols cells (copied; NULL prints as ""). */
 void lq_table_row(lq_table *t, const char *const *cells);
 void lq_table_print(const lq_table *t, FILE *out);
+/* The same cells as CSV (header names lowercased, spaces as _). */
+void lq_table_print_csv(const lq_table *t, FILE *out);
 void lq_table_free(lq_table *t);
 
 #endif

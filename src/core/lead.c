@@ -41,7 +41,7 @@ void lq_lead_free(lq_lead *l)
 	char **strs[] = {&l->external_id, &l->email, &l->email_domain,
 			 &l->first_name, &l->last_name, &l->title,
 			 &l->seniority, &l->department, &l->country,
-			 &l->source};
+			 &l->source, &l->owner};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(*strs[i]);
 	lq_attrs_free(&l->attrs);

@@ -42,6 +42,12 @@ typedef struct lq_lead {
 	char *source;        /* channel the lead came through */
 	lq_time created_at;  /* 0 when unknown */
 	lq_stage stage;
+	lq_time stage_at;    /* when the current stage was entered, 0 unknown */
+	char *owner;         /* sales rep the lead is routed to, NULL none */
+	int cycle;           /* times the lead (re-)entered mql: 0 before the
+				first, 1 for the first cycle, 2 after a recycle */
+	lq_time engagement_since; /* events before this time do not count
+				(on_recycle: reset_engagement), 0 = all */
 	lq_attrs attrs;      /* custom attributes (attr.X) */
 } lq_lead;
 

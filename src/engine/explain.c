@@ -66,7 +66,8 @@ static void explain_action(lq_explanation *x, const lq_model *m, size_t i,
 		const lq_event *ev = &events[k];
 		lq_eval_env env = *base;
 		env.event = ev;
-		if (ev->at > now || strcmp(ev->type ? ev->type : "", a->on) ||
+		if (ev->at > now || (base->lead && ev->at < base->lead->engagement_since) ||
+		    strcmp(ev->type ? ev->type : "", a->on) ||
 		    (a->when && !lq_expr_eval(a->when, &env)))
 			continue;
 		if (a->expires > 0 && now - ev->at >= a->expires) {
@@ -135,7 +136,7 @@ void lq_explain_lead(const lq_model *m, const lq_lead *lead,
 
 	lq_engagement_init(&eng, m);
 	for (size_t k = 0; k < nevents; k++) {
-		if (sorted[k].at > now)
+		if (sorted[k].at > now || (lead && sorted[k].at < lead->engagement_since))
 			continue;
 		env.event = &sorted[k];
 		lq_engagement_add(&eng, m, &env, now);

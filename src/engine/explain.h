@@ -48,7 +48,8 @@ typedef struct lq_explanation {
 } lq_explanation;
 
 /* Explain lead (account may be NULL) with its events (any order) at now.
- * Events later than now are ignored. Caller frees out. */
+ * Events later than now, or before lead->engagement_since (a recycle that
+ * reset engagement), are ignored. Caller frees out. */
 void lq_explain_lead(const lq_model *m, const lq_lead *lead,
 		     const lq_account *account, const lq_event *events,
 		     size_t nevents, lq_time now, lq_explanation *out);

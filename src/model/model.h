@@ -17,6 +17,14 @@
 #define LQ_MODEL_MAX_LISTS 1000        /* named lists */
 #define LQ_MODEL_MAX_LIST_ITEMS 100000 /* items per named list */
 #define LQ_MODEL_MAX_FILE (4 * 1024 * 1024) /* bytes of YAML */
+#define LQ_MODEL_MAX_OWNER 128         /* bytes of a routing owner */
+#define LQ_MODEL_MAX_OWNERS 1000       /* names in routing.round_robin */
+#define LQ_MODEL_MAX_WEBHOOKS 100      /* entries in webhooks */
+#define LQ_MODEL_MAX_URL 2048          /* bytes of a webhook url */
+#define LQ_MODEL_MIN_SECRET 8          /* bytes of a webhook secret */
+#define LQ_MODEL_MAX_SECRET 256
+#define LQ_MODEL_MAX_ATTEMPTS 100      /* webhook max_attempts: 1..this */
+#define LQ_MODEL_DEFAULT_ATTEMPTS 8
 
 /* A fit or channel rule. */
 typedef struct lq_rule {
@@ -43,6 +51,48 @@ typedef struct lq_grade_band {
 	char letter;         /* 'A'..'D' */
 	int min;             /* minimum fit points for this grade */
 } lq_grade_band;
+
+/* A routing rule: a lead that becomes an MQL and matches when goes to
+ * owner. Rules are tried in file order; the first match wins. */
+typedef struct lq_route_rule {
+	lq_expr *when;       /* never NULL; context LQ_CTX_ROUTING */
+	char *owner;         /* 1..LQ_MODEL_MAX_OWNER bytes */
+	int line;            /* where the rule starts in the model file */
+} lq_route_rule;
+
+/* Alert events a webhook can subscribe to (bits of lq_model_webhook.events
+ * and of the store's comma-separated lists). */
+enum {
+	LQ_ALERT_MQL = 1,            /* "mql": a lead became an MQL */
+	LQ_ALERT_SLA_OVERDUE = 2,    /* "sla_overdue": an MQL passed sal_sla */
+	LQ_ALERT_STAGE_CHANGED = 4,  /* "stage_changed": any stage transition */
+	LQ_ALERT_ALL = 7,
+};
+
+/* A webhook declared in the model file (`webhooks:`). */
+typedef struct lq_model_webhook {
+	char *url;           /* http:// or https://, at most LQ_MODEL_MAX_URL */
+	unsigned events;     /* bitmask of LQ_ALERT_*, never 0 (default all) */
+	char *secret;        /* HMAC key, LQ_MODEL_MIN_SECRET..MAX_SECRET bytes */
+	int max_attempts;    /* delivery attempts, 1..LQ_MODEL_MAX_ATTEMPTS */
+	int line;            /* where the entry starts in the model file */
+} lq_model_webhook;
+
+/* Parse a comma-separated list of alert event names ("mql,sla_overdue";
+ * spaces around names are ignored) into a bitmask of LQ_ALERT_*. Returns 0
+ * with err filled (LQ_EINVAL, field "events") for an unknown or empty name
+ * or an empty list: "unknown alert event 'x' (mql, sla_overdue,
+ * stage_changed)". err may be NULL. */
+unsigned lq_alert_parse_list(const char *comma_list, lq_error *err);
+
+/* The name of one LQ_ALERT_* bit ("mql"); NULL when one_bit is not exactly
+ * one known bit. Static string. */
+const char *lq_alert_name(unsigned one_bit);
+
+/* Write the names of mask's known bits, in bit order, comma-separated
+ * ("mql,stage_changed"; "" for 0) into out, always NUL-terminated when
+ * outsz > 0 (truncated when too small). */
+void lq_alert_format_list(unsigned mask, char *out, size_t outsz);
 
 /* One problem found while loading: position + message. */
 typedef struct lq_diags {
@@ -72,6 +122,16 @@ typedef struct lq_model {
 	size_t nsql_requires;
 	char **sqo_requires;
 	size_t nsqo_requires;
+	lq_route_rule *routes;       /* routing.rules, first match wins */
+	size_t nroutes;
+	char **round_robin;          /* routing.round_robin: owners taking
+					turns for leads no rule matched (a
+					name may repeat to weight it) */
+	size_t nround_robin;
+	int on_recycle_reset;        /* on_recycle: 1 reset_engagement,
+					0 keep_engagement (the default) */
+	lq_model_webhook *webhooks;
+	size_t nwebhooks;
 	char *text;                  /* the YAML source as loaded */
 } lq_model;
 

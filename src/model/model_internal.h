@@ -1,7 +1,7 @@
 /*
  * model_internal.h - private to src/model/model_*.c: the loader's state
  * and the YAML helpers (model_yaml.c) the section loaders (model_load.c,
- * model_rules.c) share. Every helper reports problems into the loader's
+ * model_rules.c, model_lifecycle.c) share. Every helper reports problems into the loader's
  * diagnostics and keeps going, so one load finds every error.
  */
 #ifndef LQ_MODEL_INTERNAL_H
@@ -78,5 +78,10 @@ int lq_model_check_aliases(lq_ml *ml);
 /* model_rules.c: the fit, channel and engagement sections. */
 void lq_model_load_fit(lq_ml *ml, const yaml_node_t *seq, int channel);
 void lq_model_load_engagement(lq_ml *ml, const yaml_node_t *map);
+
+/* model_lifecycle.c: routing, on_recycle and webhooks of the root mapping
+ * (after lists: routing rules refer to them), and freeing what they hold. */
+void lq_model_load_lifecycle(lq_ml *ml, const yaml_node_t *root);
+void lq_model_free_lifecycle(lq_model *m);
 
 #endif

@@ -2,7 +2,8 @@
  * model_load.c - loading a scoring model from YAML (lq_model_load, _file)
  * and the model's lifetime (lq_model_free, lq_model_grade). Handles the
  * top level, version, name, lists, grades and stages; the rule sections
- * are in model_rules.c. Every problem is collected (sorted by line) and a
+ * are in model_rules.c, routing, on_recycle and webhooks in
+ * model_lifecycle.c. Every problem is collected (sorted by line) and a
  * model with any problem is freed, never returned half-built. The only I/O
  * is reading the model file in lq_model_load_file.
  */
@@ -20,9 +21,9 @@
 
 static const char *const top_keys[] = {
 	"version", "name", "lists", "grades", "fit", "channel", "engagement",
-	"stages",
-	/* reserved: accepted and ignored until later issues fill them in */
-	"routing", "webhooks", "event_map", "on_recycle",
+	"stages", "routing", "on_recycle", "webhooks",
+	/* reserved: accepted and ignored until a later issue fills it in */
+	"event_map",
 	NULL};
 static const char *const grade_keys[] = {"A", "B", "C", "D", NULL};
 static const char *const stage_keys[] = {"mql", "hand_raiser", "sal_sla",
@@ -116,6 +117,7 @@ void lq_model_free(lq_model *m)
 	lq_expr_free(m->hand_raiser);
 	free_strv(m->sql_requires, m->nsql_requires);
 	free_strv(m->sqo_requires, m->nsqo_requires);
+	lq_model_free_lifecycle(m);
 	free(m->text);
 	free(m);
 }
@@ -341,6 +343,7 @@ static void load_root(lq_ml *ml, const yaml_node_t *root)
 	lq_model_load_engagement(ml, lq_model_get(ml, root, "engagement"));
 	if ((v = lq_model_get(ml, root, "stages")))
 		load_stages(ml, v);
+	lq_model_load_lifecycle(ml, root);
 }
 
 /* ---- YAML parsing ---- */

@@ -113,7 +113,7 @@ static int update_lead(lq_import_run *run, int64_t id, lq_lead_input *in,
 	lq_work_refit(svc, w);
 	run->rep->updated++;
 	if (stage_given && stage != w->lead.stage) {
-		rc = lq_work_set_stage(svc, w, stage, svc->now, "import", NULL, err);
+		rc = lq_work_import_stage(svc, w, stage, svc->now, "import", NULL, err);
 		if (rc)
 			return rc;
 	}

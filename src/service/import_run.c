@@ -4,6 +4,7 @@
  */
 #include "service/import_run.h"
 
+#include "engine/stage_machine.h"
 #include "io/ndjson_lines.h"
 
 #include <math.h>
@@ -223,6 +224,8 @@ int lq_import_new_lead(lq_import_run *run, lq_lead *lead, lq_stage stage,
 	int rc;
 
 	lead->stage = stage;
+	lead->stage_at = at;
+	lead->cycle = lq_stage_rank(stage) >= LQ_STAGE_MQL ? 1 : 0;
 	rc = lq_store_lead_put(svc->store, lead, err);
 	if (rc)
 		return rc;

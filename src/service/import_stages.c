@@ -31,7 +31,7 @@ static int apply_change(lq_import_run *run, lq_stage_input *in, lq_error *err)
 		rc = lq_workset_get(svc, &run->ws, id, &w, err);
 	if (rc)
 		return rc;
-	rc = lq_work_set_stage(svc, w, in->stage, in->at,
+	rc = lq_work_import_stage(svc, w, in->stage, in->at,
 			       in->actor ? in->actor : "import", in->reason, err);
 	run->rep->stored += rc == 0;
 	return rc;

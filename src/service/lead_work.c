@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/routing.h"
 #include "engine/stage_auto.h"
+#include "service/alerts.h"
 
 static void work_env(const lq_lead_work *w, const lq_event *ev,
 		     lq_eval_env *env)
@@ -67,6 +69,8 @@ static int work_replay(lq_service *svc, lq_lead_work *w, lq_error *err)
 	lq_engagement_init(&w->eng, svc->model);
 	for (size_t i = 0; i < n; i++) {
 		lq_eval_env env;
+		if (ev[i].at < w->lead.engagement_since)
+			continue;
 		work_env(w, &ev[i], &env);
 		lq_engagement_add(&w->eng, svc->model, &env, svc->now);
 		advance_clock(svc, w, ev[i].at);
@@ -131,9 +135,67 @@ fail:
 	return rc;
 }
 
+/* Entering mql: a new cycle, and an owner from the routing rules or the
+ * round robin when the lead has none. */
+static int enter_mql(lq_service *svc, lq_lead_work *w, lq_time at,
+		     lq_error *err)
+{
+	lq_eval_env env;
+	const char *owner;
+	w->lead.cycle++;
+	if (!svc->model || w->lead.owner)
+		return 0;
+	work_env(w, NULL, &env);
+	lq_fit_to_env(&w->fit, lq_engagement_at(&w->eng, svc->model, at), &env);
+	owner = lq_route_by_rules(svc->model, &env);
+	if (!owner && svc->model->nround_robin) {
+		int64_t counter;
+		int rc = lq_store_counter_next(svc->store, "round_robin", &counter, err);
+		if (rc)
+			return rc;
+		owner = lq_route_round_robin(svc->model, counter);
+	}
+	w->lead.owner = lq_xstrdup(owner);
+	return 0;
+}
+
+/* Entering nurture with `on_recycle: reset_engagement`: what the lead did
+ * before no longer counts. */
+static void enter_nurture(lq_service *svc, lq_lead_work *w, lq_time at)
+{
+	if (!svc->model || !svc->model->on_recycle_reset)
+		return;
+	w->lead.engagement_since = at;
+	lq_engagement_free(&w->eng);
+	lq_engagement_init(&w->eng, svc->model);
+	w->score_dirty = 1;
+}
+
 int lq_work_set_stage(lq_service *svc, lq_lead_work *w, lq_stage to,
 		      lq_time at, const char *actor, const char *reason,
 		      lq_error *err)
+{
+	lq_stage from = w->lead.stage;
+	lq_stage_change c = {
+		.lead_id = w->lead.id, .from = from, .to = to,
+		.at = at, .actor = (char *)actor, .reason = (char *)reason,
+	};
+	int rc = lq_store_stage_add(svc->store, &c, err);
+	if (rc == 0 && to == LQ_STAGE_MQL)
+		rc = enter_mql(svc, w, at, err);
+	if (rc)
+		return rc;
+	if (to == LQ_STAGE_NURTURE)
+		enter_nurture(svc, w, at);
+	w->lead.stage = to;
+	w->lead.stage_at = at;
+	w->lead_dirty = 1;
+	return lq_alert_stage_change(svc, &w->lead, from, at, actor, reason, err);
+}
+
+int lq_work_import_stage(lq_service *svc, lq_lead_work *w, lq_stage to,
+			 lq_time at, const char *actor, const char *reason,
+			 lq_error *err)
 {
 	lq_stage_change c = {
 		.lead_id = w->lead.id, .from = w->lead.stage, .to = to,
@@ -142,7 +204,10 @@ int lq_work_set_stage(lq_service *svc, lq_lead_work *w, lq_stage to,
 	int rc = lq_store_stage_add(svc->store, &c, err);
 	if (rc)
 		return rc;
+	if (to == LQ_STAGE_MQL && w->lead.stage != LQ_STAGE_MQL)
+		w->lead.cycle++;
 	w->lead.stage = to;
+	w->lead.stage_at = at;
 	w->lead_dirty = 1;
 	return 0;
 }
@@ -169,7 +234,7 @@ int lq_work_add_event(lq_service *svc, lq_lead_work *w, const lq_event *ev,
 {
 	lq_eval_env env;
 	advance_clock(svc, w, ev->at);
-	if (!svc->model)
+	if (!svc->model || ev->at < w->lead.engagement_since)
 		return 0;
 	work_env(w, ev, &env);
 	lq_engagement_add(&w->eng, svc->model, &env, svc->now);

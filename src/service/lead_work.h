@@ -53,7 +53,16 @@ int lq_work_check_stage(lq_service *svc, lq_lead_work *w,
 			const lq_event *ev, lq_time at,
 			size_t *stage_changes, lq_error *err);
 
-/* Record a stage change (history row + lead stage). */
+/* Record imported history: history row, stage and stage time; no
+ * routing, no alerts (history is not news). */
+int lq_work_import_stage(lq_service *svc, lq_lead_work *w, lq_stage to,
+			 lq_time at, const char *actor, const char *reason,
+			 lq_error *err);
+
+/* Record a live stage change: history row, stage and its time, a new
+ * cycle and routing on entering mql, engagement reset on entering nurture
+ * when the model says so, and the alerts (outbox rows). The caller has
+ * checked the transition is allowed. */
 int lq_work_set_stage(lq_service *svc, lq_lead_work *w, lq_stage to,
 		      lq_time at, const char *actor, const char *reason,
 		      lq_error *err);

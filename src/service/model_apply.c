@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/alerts.h"
 #include "service/lead_work.h"
 
 typedef struct id_list {
@@ -78,7 +79,9 @@ int lq_service_model_apply(lq_service *svc, const char *text, size_t len,
 		goto fail_tx;
 	svc->model = model;
 	svc->model_version = version;
-	rc = rescore_all(svc, rep, err);
+	rc = lq_alerts_sync_model(svc, model, err);
+	if (rc == 0)
+		rc = rescore_all(svc, rep, err);
 	if (rc)
 		goto fail_tx;
 	rc = lq_store_commit(svc->store, err);
@@ -89,6 +92,7 @@ int lq_service_model_apply(lq_service *svc, const char *text, size_t len,
 	return 0;
 fail_tx:
 	lq_store_rollback(svc->store);
+	svc->webhooks_loaded = 0;
 	svc->model = old_model;
 	svc->model_version = old_version;
 fail_model:

@@ -40,6 +40,7 @@ static void copy_lead(lq_lead *dst, const lq_lead *src)
 	dst->department = lq_xstrdup(src->department);
 	dst->country = lq_xstrdup(src->country);
 	dst->source = lq_xstrdup(src->source);
+	dst->owner = lq_xstrdup(src->owner);
 	memset(&dst->attrs, 0, sizeof dst->attrs);
 	lq_attrs_copy(&dst->attrs, &src->attrs);
 }
@@ -179,6 +180,16 @@ int lq_service_lead_detail(lq_service *svc, const char *key,
 	if (rc == 0)
 		rc = lq_store_lead_events(svc->store, out->lead.id,
 					  &out->events, &out->nevents, err);
+	if (rc == 0)
+		rc = lq_store_answers(svc->store, out->lead.id, out->lead.cycle,
+				      &out->answers, &out->nanswers, err);
+	if (rc == 0)
+		rc = lq_store_notes(svc->store, out->lead.id, &out->notes,
+				    &out->nnotes, err);
+	if (rc == 0) {
+		lq_task_filter f = {.lead_id = out->lead.id};
+		rc = lq_store_tasks(svc->store, &f, &out->tasks, &out->ntasks, err);
+	}
 	if (rc) {
 		lq_lead_detail_free(out);
 		return rc;
@@ -201,6 +212,9 @@ void lq_lead_detail_free(lq_lead_detail *d)
 	lq_account_free(&d->account);
 	lq_stage_changes_free(d->history, d->nhistory);
 	lq_events_free(d->events, d->nevents);
+	lq_answers_free(d->answers, d->nanswers);
+	lq_notes_free(d->notes, d->nnotes);
+	lq_tasks_free(d->tasks, d->ntasks);
 	if (d->explained)
 		lq_explanation_free(&d->explanation);
 	memset(d, 0, sizeof *d);

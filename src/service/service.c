@@ -53,6 +53,8 @@ void lq_service_close(lq_service *svc)
 	if (!svc)
 		return;
 	lq_model_free(svc->model);
+	lq_webhooks_free(svc->webhooks, svc->nwebhooks);
+	free(svc->webhook_events);
 	lq_store_close(svc->store);
 	free(svc);
 }

@@ -22,6 +22,11 @@ typedef struct lq_service {
 	lq_model *model;          /* NULL until a model is applied */
 	int64_t model_version;    /* 0 when no model */
 	lq_time now;
+	/* webhooks, loaded on first use (see alerts.h) */
+	struct lq_webhook *webhooks;
+	unsigned *webhook_events; /* LQ_ALERT_* mask per webhook */
+	size_t nwebhooks;
+	int webhooks_loaded;
 } lq_service;
 
 /* Open the database (create it when create is set) and load the current
@@ -123,6 +128,12 @@ typedef struct lq_lead_detail {
 	size_t nhistory;
 	lq_event *events;
 	size_t nevents;
+	lq_answer *answers;       /* checklist answers of the current cycle */
+	size_t nanswers;
+	lq_note *notes;           /* every cycle, oldest first */
+	size_t nnotes;
+	lq_task *tasks;           /* open and done */
+	size_t ntasks;
 	int explained;            /* 0 when no model is applied */
 	lq_explanation explanation;
 	int64_t model_version;
@@ -132,6 +143,105 @@ typedef struct lq_lead_detail {
 int lq_service_lead_detail(lq_service *svc, const char *key,
 			   lq_lead_detail *out, lq_error *err);
 void lq_lead_detail_free(lq_lead_detail *d);
+
+/* ---- lifecycle: sales actions (one transaction each) --------------------- */
+
+/* mql -> sal; owner (may be NULL) becomes the lead's owner. */
+int lq_service_accept(lq_service *svc, const char *key, const char *actor,
+		      const char *owner, lq_error *err);
+/* mql|sal -> nurture (recycle) or disqualified; reason is required. */
+int lq_service_reject(lq_service *svc, const char *key, const char *actor,
+		      const char *reason, int disqualify, lq_error *err);
+
+/* One checklist answer as given by a user ("budget", "yes"). */
+typedef struct lq_answer_in {
+	const char *item;
+	const char *value;
+} lq_answer_in;
+
+typedef struct lq_checklist_result {
+	lq_stage stage;           /* the lead's stage afterwards */
+	int moved;                /* 1 when the answers completed the step */
+	size_t nmissing;
+	char missing[256];        /* "authority, timing is no" */
+} lq_checklist_result;
+
+/* Record BANT/ANUM answers; sal -> sql when every sql_requires item is
+ * yes, else res says what is missing (the answers are kept either way). */
+int lq_service_qualify(lq_service *svc, const char *key, const char *actor,
+		       const lq_answer_in *answers, size_t n,
+		       lq_checklist_result *res, lq_error *err);
+/* Record SQO answers; sql -> sqo when sqo_requires holds. */
+int lq_service_opportunity(lq_service *svc, const char *key,
+			   const char *actor, const lq_answer_in *answers,
+			   size_t n, lq_checklist_result *res, lq_error *err);
+/* sqo -> won (amount may be NULL); sal|sql|sqo -> lost (reason required). */
+int lq_service_won(lq_service *svc, const char *key, const char *actor,
+		   const char *amount, lq_error *err);
+int lq_service_lost(lq_service *svc, const char *key, const char *actor,
+		    const char *reason, lq_error *err);
+
+/* A note on the lead's current cycle; *id gets the note's id. */
+int lq_service_note(lq_service *svc, const char *key, const char *actor,
+		    const char *text, int64_t *id, lq_error *err);
+/* A follow-up task due at `due` (owner NULL: the lead's owner). */
+int lq_service_task(lq_service *svc, const char *key, const char *owner,
+		    lq_time due, const char *text, int64_t *id, lq_error *err);
+int lq_service_task_done(lq_service *svc, int64_t id, lq_error *err);
+
+/* ---- queue and SLA -------------------------------------------------------- */
+
+/* MQLs awaiting sales, best first: grade, then engagement, then age. */
+typedef struct lq_queue_row {
+	lq_lead_row row;
+	lq_time due;              /* SLA due time, 0 when no SLA */
+} lq_queue_row;
+
+typedef struct lq_queue {
+	lq_queue_row *rows;
+	size_t n;
+	size_t total;
+} lq_queue;
+
+int lq_service_queue(lq_service *svc, const char *owner, size_t limit,
+		     lq_queue *out, lq_error *err);
+void lq_queue_free(lq_queue *q);
+
+/* Overdue MQLs (the queue rows past due, most late first) and overdue
+ * open tasks. */
+typedef struct lq_sla_report {
+	lq_queue overdue;
+	lq_task *tasks;
+	size_t ntasks;
+} lq_sla_report;
+
+int lq_service_sla(lq_service *svc, const char *owner, lq_sla_report *out,
+		   lq_error *err);
+void lq_sla_report_free(lq_sla_report *r);
+
+int lq_service_tasks(lq_service *svc, const char *owner, int overdue_only,
+		     lq_task **out, size_t *n, lq_error *err);
+
+/* ---- alerts: webhooks, outbox, delivery ----------------------------------- */
+
+int lq_service_webhook_add(lq_service *svc, const char *url,
+			   const char *events, const char *secret,
+			   int64_t *id, lq_error *err);
+int lq_service_webhook_remove(lq_service *svc, int64_t id, lq_error *err);
+/* Make a dead (or pending) row due now again with a fresh attempt count. */
+int lq_service_outbox_retry(lq_service *svc, int64_t id, lq_error *err);
+
+typedef struct lq_deliver_report {
+	size_t swept;             /* sla_overdue alerts raised by the sweep */
+	size_t attempted, delivered, retried, dead;
+} lq_deliver_report;
+
+/* One pass: raise sla_overdue alerts for MQLs past due (once per MQL
+ * entry), then POST every due outbox row (at most limit), each result
+ * committed on its own so a killed deliverer loses nothing. A row dies
+ * after its webhook's max_attempts (model webhooks), else max_attempts. */
+int lq_service_deliver(lq_service *svc, size_t limit, int max_attempts,
+		       lq_deliver_report *rep, lq_error *err);
 
 /* Resolve a lead key (email, external id, or "#123"/"123" id). */
 int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,

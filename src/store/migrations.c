@@ -5,9 +5,11 @@
  *
  * Append only: never edit or reorder a migration that has shipped (a
  * database in the field already ran it); change the schema by adding the
- * next one. Absent values are NULL: NAN numbers, NULL strings, a lead's
- * created_at of 0, empty attribute maps. Times are integer milliseconds
- * since the epoch (UTC); stages are stored by name (lq_stage_name).
+ * next one. Absent values are NULL: NAN numbers, NULL strings, times that
+ * are 0 for "unknown" or "not yet" (a lead's created_at and stage_at, a
+ * task's done_at, an outbox row's delivered_at...), ids of 0, empty
+ * attribute maps. Times are integer milliseconds since the epoch (UTC);
+ * stages and outbox statuses are stored by name.
  */
 #include <stddef.h>
 
@@ -87,6 +89,84 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL,"         /* the YAML source */
 	"  applied_at INTEGER"
 	");",
+
+	/* 2: the lead lifecycle (stage time, owner, cycles), qualification
+	 * answers, notes, tasks, webhooks and their outbox, alert
+	 * de-duplication, counters. */
+	"ALTER TABLE leads ADD COLUMN stage_at INTEGER;"
+	"ALTER TABLE leads ADD COLUMN owner TEXT;"
+	"ALTER TABLE leads ADD COLUMN cycle INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE leads ADD COLUMN engagement_since INTEGER;"
+	"CREATE INDEX leads_owner ON leads(owner);"
+	"CREATE INDEX leads_stage_at ON leads(stage, stage_at);"
+	"CREATE TABLE answers ("
+	"  lead_id INTEGER NOT NULL REFERENCES leads(id),"
+	"  cycle INTEGER NOT NULL,"
+	"  item TEXT NOT NULL,"
+	"  value TEXT,"
+	"  at INTEGER,"
+	"  actor TEXT,"
+	"  PRIMARY KEY (lead_id, cycle, item)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lead_id INTEGER NOT NULL REFERENCES leads(id),"
+	"  cycle INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT,"
+	"  text TEXT NOT NULL"
+	");"
+	"CREATE INDEX notes_lead ON notes(lead_id, at);"
+	"CREATE TABLE tasks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lead_id INTEGER NOT NULL REFERENCES leads(id),"
+	"  owner TEXT,"                 /* NULL: unassigned */
+	"  due INTEGER NOT NULL,"
+	"  text TEXT,"
+	"  created_at INTEGER,"
+	"  done_at INTEGER"             /* NULL while open */
+	");"
+	"CREATE INDEX tasks_owner_due ON tasks(owner, due);"
+	"CREATE INDEX tasks_lead ON tasks(lead_id);"
+	/* AUTOINCREMENT: a webhook id is never reused, outbox rows keep it. */
+	"CREATE TABLE webhooks ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  url TEXT NOT NULL,"
+	"  events TEXT,"                /* comma-separated event names */
+	"  secret TEXT,"                /* HMAC key */
+	"  origin TEXT,"                /* cli | model */
+	"  created_at INTEGER,"
+	"  max_attempts INTEGER"        /* NULL: the deliverer's default */
+	");"
+	/* No foreign keys: rows outlive their webhook (history). */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  delivery_id TEXT NOT NULL UNIQUE,"
+	"  webhook_id INTEGER,"
+	"  url TEXT NOT NULL,"
+	"  secret TEXT,"
+	"  event TEXT NOT NULL,"
+	"  lead_id INTEGER,"
+	"  payload TEXT NOT NULL,"      /* the JSON body */
+	"  created_at INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"       /* pending | delivered | dead */
+	"  last_error TEXT,"
+	"  delivered_at INTEGER,"
+	"  max_attempts INTEGER"        /* copied from the webhook */
+	");"
+	"CREATE INDEX outbox_status_next ON outbox(status, next_at);"
+	"CREATE TABLE alerts ("
+	"  lead_id INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  key INTEGER NOT NULL,"
+	"  UNIQUE (lead_id, kind, key)"
+	");"
+	"CREATE TABLE counters ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 const char *const *lq_store_sqlite_migrations(size_t *n)

@@ -274,18 +274,288 @@ void lq_stage_changes_free(lq_stage_change *c, size_t n)
 	free(c);
 }
 
+/* ---- qualification answers, notes, tasks ---------------------------------- */
+
+void lq_answers_free(lq_answer *a, size_t n)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].item);
+		free(a[i].value);
+		free(a[i].actor);
+	}
+	free(a);
+}
+
+int lq_store_answer_set(lq_store *s, int64_t lead_id, int cycle,
+			const lq_answer *a, lq_error *err)
+{
+	if (lead_id <= 0)
+		return lq_error_set(err, LQ_EINVAL, "answer has no lead");
+	if (cycle < 0)
+		return lq_error_set(err, LQ_EINVAL, "invalid cycle %d for lead "
+				    "%lld", cycle, (long long)lead_id);
+	if (!a || !a->item || !*a->item)
+		return lq_error_set(err, LQ_EINVAL, "answer has no item");
+	return s->ops->answer_set(s, lead_id, cycle, a, err);
+}
+
+int lq_store_answers(lq_store *s, int64_t lead_id, int cycle,
+		     lq_answer **out, size_t *n, lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->answers(s, lead_id, cycle, out, n, err);
+}
+
+void lq_notes_free(lq_note *n, size_t count)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free(n[i].actor);
+		free(n[i].text);
+	}
+	free(n);
+}
+
+int lq_store_note_add(lq_store *s, lq_note *n, lq_error *err)
+{
+	if (n->lead_id <= 0)
+		return lq_error_set(err, LQ_EINVAL, "note has no lead");
+	if (n->cycle < 0)
+		return lq_error_set(err, LQ_EINVAL, "invalid cycle %d for lead "
+				    "%lld", n->cycle, (long long)n->lead_id);
+	if (!n->text)
+		return lq_error_set(err, LQ_EINVAL, "note has no text");
+	return s->ops->note_add(s, n, err);
+}
+
+int lq_store_notes(lq_store *s, int64_t lead_id, lq_note **out, size_t *n,
+		   lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->notes(s, lead_id, out, n, err);
+}
+
+void lq_tasks_free(lq_task *t, size_t n)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(t[i].owner);
+		free(t[i].text);
+	}
+	free(t);
+}
+
+int lq_store_task_add(lq_store *s, lq_task *t, lq_error *err)
+{
+	if (t->lead_id <= 0)
+		return lq_error_set(err, LQ_EINVAL, "task has no lead");
+	return s->ops->task_add(s, t, err);
+}
+
+int lq_store_task_done(lq_store *s, int64_t id, lq_time at, lq_error *err)
+{
+	/* done_at 0 means open: it cannot record a completion. */
+	if (at == 0)
+		return lq_error_set(err, LQ_EINVAL, "task %lld has no done time",
+				    (long long)id);
+	return s->ops->task_done(s, id, at, err);
+}
+
+int lq_store_tasks(lq_store *s, const lq_task_filter *f, lq_task **out,
+		   size_t *n, lq_error *err)
+{
+	static const lq_task_filter any = {0};
+
+	*out = NULL;
+	*n = 0;
+	if (!f)
+		f = &any;
+	if (f->lead_id < 0)
+		return lq_error_set(err, LQ_EINVAL, "invalid task filter");
+	return s->ops->tasks(s, f, out, n, err);
+}
+
+/* ---- webhooks, outbox, alerts, counters ----------------------------------- */
+
+static int outbox_status_ok(int status)
+{
+	return status >= LQ_OUTBOX_PENDING && status <= LQ_OUTBOX_DEAD;
+}
+
+void lq_webhooks_free(lq_webhook *w, size_t n)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].url);
+		free(w[i].events);
+		free(w[i].secret);
+		free(w[i].origin);
+	}
+	free(w);
+}
+
+int lq_store_webhook_add(lq_store *s, lq_webhook *w, lq_error *err)
+{
+	if (!w->url || !*w->url)
+		return lq_error_set(err, LQ_EINVAL, "webhook has no url");
+	return s->ops->webhook_add(s, w, err);
+}
+
+int lq_store_webhook_remove(lq_store *s, int64_t id, lq_error *err)
+{
+	return s->ops->webhook_remove(s, id, err);
+}
+
+int lq_store_webhooks_remove_origin(lq_store *s, const char *origin,
+				    lq_error *err)
+{
+	if (!origin)
+		return lq_error_set(err, LQ_EINVAL, "webhook origin is missing");
+	return s->ops->webhooks_remove_origin(s, origin, err);
+}
+
+int lq_store_webhooks(lq_store *s, lq_webhook **out, size_t *n,
+		      lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->webhooks(s, out, n, err);
+}
+
+void lq_outbox_row_free(lq_outbox_row *r)
+{
+	if (!r)
+		return;
+	free(r->delivery_id);
+	free(r->url);
+	free(r->secret);
+	free(r->event);
+	free(r->payload);
+	free(r->last_error);
+	memset(r, 0, sizeof *r);
+}
+
+void lq_outbox_rows_free(lq_outbox_row *r, size_t n)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < n; i++)
+		lq_outbox_row_free(&r[i]);
+	free(r);
+}
+
+/* Every text an outbox row needs to be delivered. */
+static int outbox_row_complete(const lq_outbox_row *r, lq_error *err)
+{
+	const struct {
+		const char *text;
+		const char *name;
+	} need[] = {
+		{r->delivery_id, "delivery id"},
+		{r->url, "url"},
+		{r->event, "event"},
+		{r->payload, "payload"},
+	};
+
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (!need[i].text || !*need[i].text)
+			return lq_error_set(err, LQ_EINVAL, "outbox row has no "
+					    "%s", need[i].name);
+	return 0;
+}
+
+int lq_store_outbox_add(lq_store *s, lq_outbox_row *r, lq_error *err)
+{
+	int rc = outbox_row_complete(r, err);
+
+	if (rc)
+		return rc;
+	if (!outbox_status_ok((int)r->status))
+		return lq_error_set(err, LQ_EINVAL, "invalid outbox status %d",
+				    (int)r->status);
+	return s->ops->outbox_add(s, r, err);
+}
+
+int lq_store_outbox_due(lq_store *s, lq_time now, size_t limit,
+			lq_outbox_row **out, size_t *n, lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	return s->ops->outbox_due(s, now, limit, out, n, err);
+}
+
+int lq_store_outbox_list(lq_store *s, int status, size_t limit,
+			 lq_outbox_row **out, size_t *n, lq_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (status != -1 && !outbox_status_ok(status))
+		return lq_error_set(err, LQ_EINVAL, "invalid outbox status %d",
+				    status);
+	return s->ops->outbox_list(s, status, limit, out, n, err);
+}
+
+int lq_store_outbox_get(lq_store *s, int64_t id, lq_outbox_row *out,
+			lq_error *err)
+{
+	return s->ops->outbox_get(s, id, out, err);
+}
+
+int lq_store_outbox_update(lq_store *s, const lq_outbox_row *r,
+			   lq_error *err)
+{
+	if (!outbox_status_ok((int)r->status))
+		return lq_error_set(err, LQ_EINVAL, "invalid outbox status %d",
+				    (int)r->status);
+	return s->ops->outbox_update(s, r, err);
+}
+
+int lq_store_alert_once(lq_store *s, int64_t lead_id, const char *kind,
+			int64_t key, int *first, lq_error *err)
+{
+	int first_unused;
+
+	if (!first)
+		first = &first_unused;
+	*first = 0;
+	if (!kind || !*kind)
+		return lq_error_set(err, LQ_EINVAL, "alert has no kind");
+	return s->ops->alert_once(s, lead_id, kind, key, first, err);
+}
+
+int lq_store_counter_next(lq_store *s, const char *name, int64_t *value,
+			  lq_error *err)
+{
+	int64_t value_unused;
+
+	if (!value)
+		value = &value_unused;
+	*value = 0;
+	if (!name || !*name)
+		return lq_error_set(err, LQ_EINVAL, "counter has no name");
+	return s->ops->counter_next(s, name, value, err);
+}
+
 /* ---- listing and counts --------------------------------------------------- */
 
 int lq_store_leads_each(lq_store *s, const lq_lead_filter *filter,
 			lq_lead_fn fn, void *ctx, lq_error *err)
 {
-	static const lq_lead_filter any = {LQ_STAGE_NONE, 0, NULL};
+	static const lq_lead_filter any = {.stage = LQ_STAGE_NONE};
 
 	if (!fn)
 		return lq_error_set(err, LQ_EINVAL, "no callback for leads");
 	if (!filter)
 		filter = &any;
-	if (!stage_ok(filter->stage, 1) || !grade_ok(filter->grade))
+	if (!stage_ok(filter->stage, 1) || !grade_ok(filter->grade) ||
+	    filter->account_id < 0)
 		return lq_error_set(err, LQ_EINVAL, "invalid lead filter");
 	return s->ops->leads_each(s, filter, fn, ctx, err);
 }

@@ -138,6 +138,8 @@ typedef struct lq_lead_filter {
 	lq_stage stage;       /* LQ_STAGE_NONE: any */
 	char grade;           /* 0: any */
 	const char *source;   /* NULL: any */
+	const char *owner;    /* NULL: any */
+	int64_t account_id;   /* 0: any */
 } lq_lead_filter;
 
 /* Call fn for every lead matching filter, by id. Records are borrowed for
@@ -149,10 +151,145 @@ typedef int (*lq_lead_fn)(void *ctx, const lq_lead *lead,
 int lq_store_leads_each(lq_store *s, const lq_lead_filter *filter,
 			lq_lead_fn fn, void *ctx, lq_error *err);
 
+/* ---- lifecycle: qualification answers, notes, tasks (migration 2) -------- */
+
+/* One answer of a qualification checklist (BANT/ANUM for SQL, the SQO
+ * checklist), kept per lead and cycle; setting an item again replaces it. */
+typedef struct lq_answer {
+	char *item;           /* budget, authority, ..., buy_cycle, time_frame */
+	char *value;          /* yes | no | unknown, or a date / an amount */
+	lq_time at;
+	char *actor;
+} lq_answer;
+
+int lq_store_answer_set(lq_store *s, int64_t lead_id, int cycle,
+			const lq_answer *a, lq_error *err);
+/* The answers of one cycle, by item name. Free with lq_answers_free. */
+int lq_store_answers(lq_store *s, int64_t lead_id, int cycle,
+		     lq_answer **out, size_t *n, lq_error *err);
+void lq_answers_free(lq_answer *a, size_t n);
+
+typedef struct lq_note {
+	int64_t id;
+	int64_t lead_id;
+	int cycle;
+	lq_time at;
+	char *actor;
+	char *text;
+} lq_note;
+
+int lq_store_note_add(lq_store *s, lq_note *n, lq_error *err); /* sets id */
+/* Every note of a lead, oldest first. Free with lq_notes_free. */
+int lq_store_notes(lq_store *s, int64_t lead_id, lq_note **out, size_t *n,
+		   lq_error *err);
+void lq_notes_free(lq_note *n, size_t count);
+
+typedef struct lq_task {
+	int64_t id;
+	int64_t lead_id;
+	char *owner;          /* NULL: unassigned */
+	lq_time due;
+	char *text;
+	lq_time created_at;
+	lq_time done_at;      /* 0 while open */
+} lq_task;
+
+int lq_store_task_add(lq_store *s, lq_task *t, lq_error *err); /* sets id */
+/* Mark task id done at `at` (not 0, which means open); LQ_ENOTFOUND when
+ * there is no such task. */
+int lq_store_task_done(lq_store *s, int64_t id, lq_time at, lq_error *err);
+
+typedef struct lq_task_filter {
+	int64_t lead_id;      /* 0: any */
+	const char *owner;    /* NULL: any */
+	int open_only;        /* skip done tasks */
+	lq_time due_before;   /* 0: any; else only tasks due before this */
+} lq_task_filter;
+
+/* Tasks matching filter, by due time then id. Free with lq_tasks_free. */
+int lq_store_tasks(lq_store *s, const lq_task_filter *f, lq_task **out,
+		   size_t *n, lq_error *err);
+void lq_tasks_free(lq_task *t, size_t n);
+
+/* ---- alerts: webhooks and the outbox ------------------------------------- */
+
+typedef struct lq_webhook {
+	int64_t id;
+	char *url;
+	char *events;         /* comma-separated: mql,sla_overdue,stage_changed */
+	char *secret;         /* HMAC key; stored because signing needs it */
+	char *origin;         /* "cli" or "model" */
+	lq_time created_at;
+	int max_attempts;     /* 0: the deliverer's default */
+} lq_webhook;
+
+int lq_store_webhook_add(lq_store *s, lq_webhook *w, lq_error *err);
+/* Remove one webhook; LQ_ENOTFOUND when absent. Its outbox rows stay. */
+int lq_store_webhook_remove(lq_store *s, int64_t id, lq_error *err);
+/* Remove every webhook of an origin (a new model replaces its own). */
+int lq_store_webhooks_remove_origin(lq_store *s, const char *origin,
+				    lq_error *err);
+int lq_store_webhooks(lq_store *s, lq_webhook **out, size_t *n,
+		      lq_error *err);
+void lq_webhooks_free(lq_webhook *w, size_t n);
+
+typedef enum lq_outbox_status {
+	LQ_OUTBOX_PENDING = 0,
+	LQ_OUTBOX_DELIVERED,
+	LQ_OUTBOX_DEAD,
+} lq_outbox_status;
+
+typedef struct lq_outbox_row {
+	int64_t id;
+	char *delivery_id;    /* unique per row, sent to receivers */
+	int64_t webhook_id;
+	char *url;            /* copied from the webhook when the row is made */
+	char *secret;
+	char *event;          /* mql, sla_overdue, stage_changed */
+	int64_t lead_id;
+	char *payload;        /* the JSON body */
+	lq_time created_at;
+	int attempts;
+	lq_time next_at;      /* earliest next attempt */
+	lq_outbox_status status;
+	char *last_error;     /* NULL when none */
+	lq_time delivered_at; /* 0 until delivered */
+	int max_attempts;     /* from the webhook; 0: the deliverer's default */
+} lq_outbox_row;
+
+int lq_store_outbox_add(lq_store *s, lq_outbox_row *r, lq_error *err);
+/* Pending rows with next_at <= now, oldest first (by next_at, then id),
+ * at most limit (0: no limit). */
+int lq_store_outbox_due(lq_store *s, lq_time now, size_t limit,
+			lq_outbox_row **out, size_t *n, lq_error *err);
+/* Rows by status (-1: every status), newest first (by id), at most limit
+ * (0: no limit). */
+int lq_store_outbox_list(lq_store *s, int status, size_t limit,
+			 lq_outbox_row **out, size_t *n, lq_error *err);
+int lq_store_outbox_get(lq_store *s, int64_t id, lq_outbox_row *out,
+			lq_error *err);
+/* Write back attempts, next_at, status, last_error, delivered_at. */
+int lq_store_outbox_update(lq_store *s, const lq_outbox_row *r,
+			   lq_error *err);
+void lq_outbox_row_free(lq_outbox_row *r);
+void lq_outbox_rows_free(lq_outbox_row *r, size_t n);
+
+/* Record that alert `kind` was raised for (lead, key) — e.g. sla_overdue
+ * for the MQL entered at time key. *first is 1 the first time, 0 after. */
+int lq_store_alert_once(lq_store *s, int64_t lead_id, const char *kind,
+			int64_t key, int *first, lq_error *err);
+
+/* ---- counters (deterministic round-robin routing) ----------------------- */
+
+/* Return the counter's value before incrementing it (0 the first time). */
+int lq_store_counter_next(lq_store *s, const char *name, int64_t *value,
+			  lq_error *err);
+
 /* ---- counts (for reports and tests) -------------------------------------- */
 
 typedef struct lq_store_counts {
 	int64_t accounts, leads, events, stage_changes, models, scores;
+	int64_t notes, tasks, webhooks, outbox;
 } lq_store_counts;
 
 int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err);

@@ -60,6 +60,38 @@ struct lq_store_ops {
 	int (*leads_each)(lq_store *s, const lq_lead_filter *filter,
 			  lq_lead_fn fn, void *ctx, lq_error *err);
 	int (*count)(lq_store *s, lq_store_counts *out, lq_error *err);
+
+	int (*answer_set)(lq_store *s, int64_t lead_id, int cycle,
+			  const lq_answer *a, lq_error *err);
+	int (*answers)(lq_store *s, int64_t lead_id, int cycle,
+		       lq_answer **out, size_t *n, lq_error *err);
+	int (*note_add)(lq_store *s, lq_note *n, lq_error *err);
+	int (*notes)(lq_store *s, int64_t lead_id, lq_note **out, size_t *n,
+		     lq_error *err);
+	int (*task_add)(lq_store *s, lq_task *t, lq_error *err);
+	int (*task_done)(lq_store *s, int64_t id, lq_time at, lq_error *err);
+	int (*tasks)(lq_store *s, const lq_task_filter *f, lq_task **out,
+		     size_t *n, lq_error *err);
+
+	int (*webhook_add)(lq_store *s, lq_webhook *w, lq_error *err);
+	int (*webhook_remove)(lq_store *s, int64_t id, lq_error *err);
+	int (*webhooks_remove_origin)(lq_store *s, const char *origin,
+				      lq_error *err);
+	int (*webhooks)(lq_store *s, lq_webhook **out, size_t *n,
+			lq_error *err);
+	int (*outbox_add)(lq_store *s, lq_outbox_row *r, lq_error *err);
+	int (*outbox_due)(lq_store *s, lq_time now, size_t limit,
+			  lq_outbox_row **out, size_t *n, lq_error *err);
+	int (*outbox_list)(lq_store *s, int status, size_t limit,
+			   lq_outbox_row **out, size_t *n, lq_error *err);
+	int (*outbox_get)(lq_store *s, int64_t id, lq_outbox_row *out,
+			  lq_error *err);
+	int (*outbox_update)(lq_store *s, const lq_outbox_row *r,
+			     lq_error *err);
+	int (*alert_once)(lq_store *s, int64_t lead_id, const char *kind,
+			  int64_t key, int *first, lq_error *err);
+	int (*counter_next)(lq_store *s, const char *name, int64_t *value,
+			    lq_error *err);
 };
 
 struct lq_store {

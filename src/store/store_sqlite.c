@@ -1,8 +1,9 @@
 /*
  * store_sqlite.c - the SQLite backend's core: opening (pragmas, schema
- * migrations), closing, transactions, the prepared statement cache with
- * the text of every statement, and the helpers the other store_sqlite_*.c
- * files share (error mapping, stepping, JSON columns).
+ * migrations), closing, transactions, the prepared statement cache (the
+ * text of every statement is in store_sqlite_sql.c), and the helpers the
+ * other store_sqlite_*.c files share (error mapping, stepping, collecting
+ * rows, JSON columns).
  *
  * Statements are prepared once, at open, and reused for the life of the
  * store; values are always bound parameters. The only SQL text built at
@@ -22,112 +23,6 @@
  * parts of the event indexes stay in memory during bulk ingestion. */
 #define SQ_CACHE_KIB 65536
 #define SQ_BUSY_TIMEOUT_MS 5000
-
-static const char *const stmt_sql[SQ_N_STMTS] = {
-	[SQ_BEGIN] = "BEGIN IMMEDIATE",
-	[SQ_COMMIT] = "COMMIT",
-	[SQ_ROLLBACK] = "ROLLBACK",
-
-	[SQ_MODEL_ADD] =
-		"INSERT INTO models (name, text, applied_at) "
-		"VALUES (?1, ?2, ?3)",
-	[SQ_MODEL_CURRENT] =
-		"SELECT version, name, text, applied_at FROM models "
-		"ORDER BY version DESC LIMIT 1",
-
-	[SQ_ACCOUNT_GET] =
-		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a WHERE a.id = ?1",
-	[SQ_ACCOUNT_BY_DOMAIN] =
-		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a "
-		"WHERE a.domain = ?1",
-	/* Insert and update share parameters ?1..?9; ?10 is the id. */
-	[SQ_ACCOUNT_INSERT] =
-		"INSERT INTO accounts (domain, name, industry, employees, "
-		"revenue, traffic, ad_spend, tech, attrs) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[SQ_ACCOUNT_UPDATE] =
-		"UPDATE accounts SET domain = ?1, name = ?2, industry = ?3, "
-		"employees = ?4, revenue = ?5, traffic = ?6, ad_spend = ?7, "
-		"tech = ?8, attrs = ?9 WHERE id = ?10",
-	[SQ_ACCOUNT_ID_BY_DOMAIN] =
-		"SELECT id FROM accounts WHERE domain = ?1 AND id IS NOT ?2",
-
-	[SQ_LEAD_GET] = "SELECT " SQ_LEAD_COLS " FROM leads l WHERE l.id = ?1",
-	[SQ_LEAD_BY_EMAIL] =
-		"SELECT " SQ_LEAD_COLS " FROM leads l WHERE l.email = ?1",
-	[SQ_LEAD_BY_EXTERNAL_ID] =
-		"SELECT " SQ_LEAD_COLS " FROM leads l "
-		"WHERE l.external_id = ?1",
-	/* Insert and update share parameters ?1..?14; ?15 is the id. */
-	[SQ_LEAD_INSERT] =
-		"INSERT INTO leads (account_id, external_id, email, "
-		"email_domain, first_name, last_name, title, seniority, "
-		"department, country, source, created_at, stage, attrs) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-		"?13, ?14)",
-	[SQ_LEAD_UPDATE] =
-		"UPDATE leads SET account_id = ?1, external_id = ?2, "
-		"email = ?3, email_domain = ?4, first_name = ?5, "
-		"last_name = ?6, title = ?7, seniority = ?8, department = ?9, "
-		"country = ?10, source = ?11, created_at = ?12, stage = ?13, "
-		"attrs = ?14 WHERE id = ?15",
-	[SQ_LEAD_ID_BY_EMAIL] =
-		"SELECT id FROM leads WHERE email = ?1 AND id IS NOT ?2",
-	[SQ_LEAD_ID_BY_EXTERNAL_ID] =
-		"SELECT id FROM leads WHERE external_id = ?1 AND id IS NOT ?2",
-	/* ?1 stage name, ?2 grade letter, ?3 source; NULL matches any. */
-	[SQ_LEADS_EACH] =
-		"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS ", " SQ_SCORE_COLS
-		" FROM leads l"
-		" LEFT JOIN accounts a ON a.id = l.account_id"
-		" LEFT JOIN scores s ON s.lead_id = l.id"
-		" WHERE (?1 IS NULL OR l.stage = ?1)"
-		" AND (?2 IS NULL OR s.grade = ?2)"
-		" AND (?3 IS NULL OR l.source = ?3)"
-		" ORDER BY l.id",
-
-	/* A msg_id seen before writes nothing: sqlite3_changes() is 0. */
-	[SQ_EVENT_ADD] =
-		"INSERT INTO events (lead_id, at, type, props, msg_id) "
-		"VALUES (?1, ?2, ?3, ?4, ?5) "
-		"ON CONFLICT (msg_id) WHERE msg_id IS NOT NULL DO NOTHING",
-	[SQ_LEAD_EVENTS] =
-		"SELECT " SQ_EVENT_COLS " FROM events e WHERE e.lead_id = ?1 "
-		"ORDER BY e.at, e.id",
-	/* Walks index events_lead_at (rowid last): no sort step. */
-	[SQ_EVENTS_EACH] =
-		"SELECT " SQ_EVENT_COLS " FROM events e "
-		"ORDER BY e.lead_id, e.at, e.id",
-
-	[SQ_SCORE_PUT] =
-		"INSERT INTO scores (lead_id, model_version, fit, channel, "
-		"grade, engagement, score, scored_at, disqualified_by, state) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-		"ON CONFLICT (lead_id) DO UPDATE SET "
-		"model_version = excluded.model_version, fit = excluded.fit, "
-		"channel = excluded.channel, grade = excluded.grade, "
-		"engagement = excluded.engagement, score = excluded.score, "
-		"scored_at = excluded.scored_at, "
-		"disqualified_by = excluded.disqualified_by, "
-		"state = excluded.state",
-	[SQ_SCORE_GET] =
-		"SELECT " SQ_SCORE_COLS " FROM scores s WHERE s.lead_id = ?1",
-
-	[SQ_STAGE_ADD] =
-		"INSERT INTO stage_changes (lead_id, from_stage, to_stage, at, "
-		"actor, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[SQ_STAGE_HISTORY] =
-		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
-		"FROM stage_changes WHERE lead_id = ?1 ORDER BY at, id",
-
-	[SQ_COUNT_ALL] =
-		"SELECT (SELECT count(*) FROM accounts),"
-		" (SELECT count(*) FROM leads),"
-		" (SELECT count(*) FROM events),"
-		" (SELECT count(*) FROM stage_changes),"
-		" (SELECT count(*) FROM models),"
-		" (SELECT count(*) FROM scores)",
-};
 
 /* ---- errors and stepping -------------------------------------------------- */
 
@@ -166,6 +61,37 @@ int lq_store_sqlite_run(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
 		return lq_store_sqlite_fail(q, st, err, what);
 	sqlite3_reset(st);
 	return 0;
+}
+
+int lq_store_sqlite_collect(lq_sqlite *q, sqlite3_stmt *st, size_t size,
+			    lq_sqlite_reader read, lq_sqlite_releaser release,
+			    void **out, size_t *n, lq_error *err,
+			    const char *what)
+{
+	char *rows = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	while ((rc = lq_store_sqlite_row(q, st, err, what)) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			rows = lq_xrealloc(rows, cap * size);
+		}
+		rc = read(st, rows + len * size, err);
+		if (rc) {
+			sqlite3_reset(st);
+			goto release_rows;
+		}
+		len++;
+	}
+	if (rc < 0)
+		goto release_rows;
+	*out = rows;
+	*n = len;
+	return 0;
+release_rows:
+	release(rows, len);
+	return rc;
 }
 
 static int exec(lq_sqlite *q, const char *sql, lq_error *err,
@@ -370,7 +296,10 @@ static void sqlite_close(lq_store *s)
 static int prepare_all(lq_sqlite *q, lq_error *err)
 {
 	for (int i = 0; i < SQ_N_STMTS; i++) {
-		if (sqlite3_prepare_v3(q->db, stmt_sql[i], -1,
+		if (!lq_store_sqlite_sql[i])
+			return lq_error_set(err, LQ_EINTERNAL, "statement %d has "
+					    "no sql text", i);
+		if (sqlite3_prepare_v3(q->db, lq_store_sqlite_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &q->stmt[i],
 				       NULL) != SQLITE_OK)
 			return lq_error_set(err, LQ_EINTERNAL, "cannot prepare "
@@ -517,4 +446,22 @@ static const struct lq_store_ops sqlite_ops = {
 	.stage_history = lq_store_sqlite_stage_history,
 	.leads_each = lq_store_sqlite_leads_each,
 	.count = lq_store_sqlite_count,
+	.answer_set = lq_store_sqlite_answer_set,
+	.answers = lq_store_sqlite_answers,
+	.note_add = lq_store_sqlite_note_add,
+	.notes = lq_store_sqlite_notes,
+	.task_add = lq_store_sqlite_task_add,
+	.task_done = lq_store_sqlite_task_done,
+	.tasks = lq_store_sqlite_tasks,
+	.webhook_add = lq_store_sqlite_webhook_add,
+	.webhook_remove = lq_store_sqlite_webhook_remove,
+	.webhooks_remove_origin = lq_store_sqlite_webhooks_remove_origin,
+	.webhooks = lq_store_sqlite_webhooks,
+	.outbox_add = lq_store_sqlite_outbox_add,
+	.outbox_due = lq_store_sqlite_outbox_due,
+	.outbox_list = lq_store_sqlite_outbox_list,
+	.outbox_get = lq_store_sqlite_outbox_get,
+	.outbox_update = lq_store_sqlite_outbox_update,
+	.alert_once = lq_store_sqlite_alert_once,
+	.counter_next = lq_store_sqlite_counter_next,
 };

@@ -17,7 +17,7 @@
 #include "core/buf.h"
 #include "store/store_backend.h"
 
-/* Prepared statements, one per use; SQL text in store_sqlite.c. */
+/* Prepared statements, one per use; SQL text in store_sqlite_sql.c. */
 enum sq_stmt {
 	SQ_BEGIN,
 	SQ_COMMIT,
@@ -45,6 +45,27 @@ enum sq_stmt {
 	SQ_STAGE_ADD,
 	SQ_STAGE_HISTORY,
 	SQ_COUNT_ALL,
+	SQ_ANSWER_SET,
+	SQ_ANSWERS,
+	SQ_NOTE_ADD,
+	SQ_NOTES,
+	SQ_TASK_ADD,
+	SQ_TASK_DONE,
+	SQ_TASKS_ALL,
+	SQ_TASKS_BY_LEAD,
+	SQ_TASKS_BY_OWNER,
+	SQ_WEBHOOK_ADD,
+	SQ_WEBHOOK_REMOVE,
+	SQ_WEBHOOKS_REMOVE_ORIGIN,
+	SQ_WEBHOOKS,
+	SQ_OUTBOX_ADD,
+	SQ_OUTBOX_ID_BY_DELIVERY,
+	SQ_OUTBOX_DUE,
+	SQ_OUTBOX_LIST,
+	SQ_OUTBOX_GET,
+	SQ_OUTBOX_UPDATE,
+	SQ_ALERT_ONCE,
+	SQ_COUNTER_NEXT,
 	SQ_N_STMTS
 };
 
@@ -56,13 +77,19 @@ enum sq_stmt {
 #define SQ_LEAD_COLS \
 	"l.id, l.account_id, l.external_id, l.email, l.email_domain, " \
 	"l.first_name, l.last_name, l.title, l.seniority, l.department, " \
-	"l.country, l.source, l.created_at, l.stage, l.attrs"
-#define SQ_LEAD_NCOLS 15
+	"l.country, l.source, l.created_at, l.stage, l.attrs, l.stage_at, " \
+	"l.owner, l.cycle, l.engagement_since"
+#define SQ_LEAD_NCOLS 19
 #define SQ_SCORE_COLS \
 	"s.lead_id, s.model_version, s.fit, s.channel, s.grade, " \
 	"s.engagement, s.score, s.scored_at, s.disqualified_by, s.state"
 #define SQ_SCORE_NCOLS 10
 #define SQ_EVENT_COLS "e.id, e.lead_id, e.msg_id, e.type, e.at, e.props"
+#define SQ_TASK_COLS "id, lead_id, owner, due, text, created_at, done_at"
+#define SQ_OUTBOX_COLS \
+	"id, delivery_id, webhook_id, url, secret, event, lead_id, payload, " \
+	"created_at, attempts, next_at, status, last_error, delivered_at, " \
+	"max_attempts"
 
 typedef struct lq_sqlite {
 	lq_store base;          /* first: lq_store * <-> lq_sqlite * */
@@ -80,6 +107,9 @@ static inline lq_sqlite *sq_handle(lq_store *s)
 /* Migrations (migrations.c): SQL text of migration i + 1 at index i. */
 const char *const *lq_store_sqlite_migrations(size_t *n);
 
+/* Statement text by enum sq_stmt (store_sqlite_sql.c). */
+extern const char *const lq_store_sqlite_sql[SQ_N_STMTS];
+
 /* Turn the connection's last error into err ("cannot WHAT: sqlite
  * message"), reset st (may be NULL) and return LQ_EIO (LQ_ENOMEM when
  * SQLite ran out of memory). */
@@ -92,6 +122,19 @@ int lq_store_sqlite_row(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
 /* Step a statement that returns no row to completion and reset it. */
 int lq_store_sqlite_run(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
 			const char *what);
+
+/* Reads the current row of a statement into the record at row (owned
+ * strings); on failure releases what it took and fills err. */
+typedef int (*lq_sqlite_reader)(sqlite3_stmt *st, void *row, lq_error *err);
+/* Releases n records of an array and the array (the record's _free). */
+typedef void (*lq_sqlite_releaser)(void *rows, size_t n);
+/* Step st (bound by the caller) to its end, reading every row with read
+ * into a growing array of size-byte records: *out (caller frees) and *n.
+ * On failure nothing is returned and st is reset. */
+int lq_store_sqlite_collect(lq_sqlite *q, sqlite3_stmt *st, size_t size,
+			    lq_sqlite_reader read, lq_sqlite_releaser release,
+			    void **out, size_t *n, lq_error *err,
+			    const char *what);
 
 /* Bind attrs (NULL when empty) / a value (NULL when absent) as JSON text
  * encoded into buf, which must outlive the statement's next step.
@@ -153,6 +196,38 @@ int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
 				  lq_stage_change **out, size_t *n,
 				  lq_error *err);
 int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err);
+int lq_store_sqlite_answer_set(lq_store *s, int64_t lead_id, int cycle,
+			       const lq_answer *a, lq_error *err);
+int lq_store_sqlite_answers(lq_store *s, int64_t lead_id, int cycle,
+			    lq_answer **out, size_t *n, lq_error *err);
+int lq_store_sqlite_note_add(lq_store *s, lq_note *n, lq_error *err);
+int lq_store_sqlite_notes(lq_store *s, int64_t lead_id, lq_note **out,
+			  size_t *n, lq_error *err);
+int lq_store_sqlite_task_add(lq_store *s, lq_task *t, lq_error *err);
+int lq_store_sqlite_task_done(lq_store *s, int64_t id, lq_time at,
+			      lq_error *err);
+int lq_store_sqlite_tasks(lq_store *s, const lq_task_filter *f,
+			  lq_task **out, size_t *n, lq_error *err);
+int lq_store_sqlite_webhook_add(lq_store *s, lq_webhook *w, lq_error *err);
+int lq_store_sqlite_webhook_remove(lq_store *s, int64_t id, lq_error *err);
+int lq_store_sqlite_webhooks_remove_origin(lq_store *s, const char *origin,
+					   lq_error *err);
+int lq_store_sqlite_webhooks(lq_store *s, lq_webhook **out, size_t *n,
+			     lq_error *err);
+int lq_store_sqlite_outbox_add(lq_store *s, lq_outbox_row *r, lq_error *err);
+int lq_store_sqlite_outbox_due(lq_store *s, lq_time now, size_t limit,
+			       lq_outbox_row **out, size_t *n, lq_error *err);
+int lq_store_sqlite_outbox_list(lq_store *s, int status, size_t limit,
+				lq_outbox_row **out, size_t *n, lq_error *err);
+int lq_store_sqlite_outbox_get(lq_store *s, int64_t id, lq_outbox_row *out,
+			       lq_error *err);
+int lq_store_sqlite_outbox_update(lq_store *s, const lq_outbox_row *r,
+				  lq_error *err);
+int lq_store_sqlite_alert_once(lq_store *s, int64_t lead_id,
+			       const char *kind, int64_t key, int *first,
+			       lq_error *err);
+int lq_store_sqlite_counter_next(lq_store *s, const char *name,
+				 int64_t *value, lq_error *err);
 
 /* ---- bind and column helpers (NULL stands for "absent") ------------------ */
 

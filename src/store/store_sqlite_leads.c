@@ -68,6 +68,10 @@ int lq_store_sqlite_read_lead(sqlite3_stmt *st, int col, int copy,
 		*strs[i] = sq_col_text(st, col + 2 + (int)i, copy);
 	out->created_at = sq_col_int(st, col + 12);
 	out->stage = lq_stage_parse(stage);
+	out->stage_at = sq_col_int(st, col + 15);
+	out->owner = sq_col_text(st, col + 16, copy);
+	out->cycle = (int)sq_col_int(st, col + 17);
+	out->engagement_since = sq_col_int(st, col + 18);
 	if (stage && out->stage == LQ_STAGE_NONE)
 		problem = "an unknown stage";
 	else if (lq_store_sqlite_col_attrs(st, col + 14, &out->attrs) != 0)
@@ -329,7 +333,9 @@ static int bind_lead(lq_sqlite *q, sqlite3_stmt *st, const lq_lead *l,
 	for (size_t i = 0; !rc && i < sizeof strs / sizeof strs[0]; i++)
 		rc = sq_bind_text(st, 2 + (int)i, strs[i]);
 	if (rc || sq_bind_int0(st, 12, l->created_at) ||
-	    sq_bind_text(st, 13, stage))
+	    sq_bind_text(st, 13, stage) || sq_bind_int0(st, 15, l->stage_at) ||
+	    sq_bind_text(st, 16, l->owner) || sq_bind_int(st, 17, l->cycle) ||
+	    sq_bind_int0(st, 18, l->engagement_since))
 		return lq_store_sqlite_fail(q, st, err, "store lead");
 	return 0;
 }
@@ -344,7 +350,7 @@ int lq_store_sqlite_lead_put(lq_store *s, lq_lead *l, lq_error *err)
 	if (rc)
 		return rc;
 	if (update)
-		sq_bind_int(st, 15, l->id);
+		sq_bind_int(st, 19, l->id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return lead_write_failed(q, st, l, err);
 	sqlite3_reset(st);
@@ -405,7 +411,9 @@ int lq_store_sqlite_leads_each(lq_store *s, const lq_lead_filter *filter,
 	    (filter->grade ? sqlite3_bind_text(st, 2, &filter->grade, 1,
 					       SQLITE_STATIC)
 			   : sqlite3_bind_null(st, 2)) ||
-	    sq_bind_text(st, 3, filter->source))
+	    sq_bind_text(st, 3, filter->source) ||
+	    sq_bind_text(st, 4, filter->owner) ||
+	    sq_bind_int0(st, 5, filter->account_id))
 		return lq_store_sqlite_fail(q, st, err, "list leads");
 	while ((rc = lq_store_sqlite_row(q, st, err, "list leads")) == 1) {
 		rc = call_with_row(st, fn, ctx, err);

@@ -220,6 +220,10 @@ int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)
 	out->stage_changes = sq_col_int(st, 3);
 	out->models = sq_col_int(st, 4);
 	out->scores = sq_col_int(st, 5);
+	out->notes = sq_col_int(st, 6);
+	out->tasks = sq_col_int(st, 7);
+	out->webhooks = sq_col_int(st, 8);
+	out->outbox = sq_col_int(st, 9);
 	sqlite3_reset(st);
 	return 0;
 }

@@ -250,10 +250,7 @@ static void test_rules_loaded(void **state)
 		"  mql: fit >= 30 and engagement >= 40\n"
 		"  sal_sla: 1d12h\n"
 		"  sql_requires: [money, authority, need, urgency]\n"
-		"routing: {anything: [goes, here]}\n"
-		"webhooks: [1, 2]\n"
-		"event_map: {}\n"
-		"on_recycle: whatever\n");
+		"event_map: {anything: [goes, here]}\n"); /* reserved */
 	(void)state;
 	assert_int_equal(m->nfit, 2);
 	assert_string_equal(m->fit[0].name, "free");

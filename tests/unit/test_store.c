@@ -19,95 +19,9 @@
 
 #include "core/buf.h"
 #include "store/store.h"
-
-#define T0 1772323200000LL   /* 2026-03-01T00:00:00Z */
-
-typedef struct fixture {
-	char dir[64];
-	char path[128];
-	lq_store *s;
-} fixture;
-
-static void remove_db_files(const fixture *f)
-{
-	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-	char p[160];
-
-	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-}
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	lq_error err = {0};
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/leadq-store-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/leadq.db", f->dir);
-	if (lq_store_open(f->path, 1, &f->s, &err) != 0) {
-		fprintf(stderr, "open: %s\n", err.msg);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	lq_store_close(f->s);
-	remove_db_files(f);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static void reopen(fixture *f)
-{
-	lq_error err = {0};
-
-	lq_store_close(f->s);
-	f->s = NULL;
-	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), 0);
-}
+#include "test_store_fixture.h"
 
 /* ---- helpers building records -------------------------------------------- */
-
-static int64_t add_account(lq_store *s, const char *domain)
-{
-	lq_account a;
-	lq_error err = {0};
-
-	lq_account_init(&a);
-	a.domain = strdup(domain);
-	assert_int_equal(lq_store_account_put(s, &a, &err), 0);
-	int64_t id = a.id;
-	lq_account_free(&a);
-	return id;
-}
-
-static int64_t add_lead(lq_store *s, const char *email, lq_stage stage,
-			const char *source, int64_t account_id)
-{
-	lq_lead l;
-	lq_error err = {0};
-
-	lq_lead_init(&l);
-	l.email = email ? strdup(email) : NULL;
-	l.source = source ? strdup(source) : NULL;
-	l.stage = stage;
-	l.account_id = account_id;
-	assert_int_equal(lq_store_lead_put(s, &l, &err), 0);
-	assert_true(l.id > 0);
-	int64_t id = l.id;
-	lq_lead_free(&l);
-	return id;
-}
 
 static int add_event(lq_store *s, int64_t lead, lq_time at, const char *type,
 		     const char *msg_id, int64_t *id)
@@ -139,15 +53,6 @@ static void put_score(lq_store *s, int64_t lead, char grade)
 	r.fit = r.channel = r.engagement = r.score = 1;
 	r.scored_at = T0;
 	assert_int_equal(lq_store_score_put(s, &r, &err), 0);
-}
-
-static lq_store_counts counts(lq_store *s)
-{
-	lq_store_counts c;
-	lq_error err = {0};
-
-	assert_int_equal(lq_store_count(s, &c, &err), 0);
-	return c;
 }
 
 /* ---- open and migrations --------------------------------------------------- */
@@ -215,10 +120,10 @@ static void test_migrations_idempotent(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	assert_int_equal(lq_store_schema_version(f->s), 1);
+	assert_int_equal(lq_store_schema_version(f->s), 2);
 	add_account(f->s, "acme.io");
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 1);
+	assert_int_equal(lq_store_schema_version(f->s), 2);
 	reopen(f);
 	assert_int_equal(counts(f->s).accounts, 1);
 
@@ -232,13 +137,14 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
-					    "sqlite_schema WHERE type = 'table'",
+					    "sqlite_schema WHERE type = 'table' AND "
+					    "name NOT LIKE 'sqlite%'",
 					    -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 6);
+	assert_int_equal(sqlite3_column_int(st, 0), 13);
 	sqlite3_finalize(st);
 
 	/* A database from a newer leadq is refused. */
@@ -250,7 +156,217 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), LQ_ECONFLICT);
 	assert_null(f->s);
 	assert_string_equal(err.msg, "database schema 99 is newer than this "
-			    "leadq (1)");
+			    "leadq (2)");
+}
+
+/* ---- upgrade from schema 1 ------------------------------------------------ */
+
+/* The schema as leadq shipped it at version 1 (migration 1, verbatim): a
+ * database in the field that never ran migration 2. */
+static const char v1_schema[] =
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  domain TEXT UNIQUE COLLATE NOCASE,"
+	"  name TEXT,"
+	"  industry TEXT,"
+	"  employees REAL,"
+	"  revenue REAL,"
+	"  traffic REAL,"
+	"  ad_spend REAL,"
+	"  tech TEXT,"                  /* JSON array of technology names */
+	"  attrs TEXT,"                 /* JSON object of custom attributes */
+	"  created_at INTEGER,"
+	"  updated_at INTEGER"
+	");"
+	"CREATE TABLE leads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER REFERENCES accounts(id),"
+	"  external_id TEXT UNIQUE,"    /* case matters: CRM ids */
+	"  email TEXT UNIQUE COLLATE NOCASE,"
+	"  email_domain TEXT,"
+	"  first_name TEXT,"
+	"  last_name TEXT,"
+	"  title TEXT,"
+	"  seniority TEXT,"
+	"  department TEXT,"
+	"  country TEXT,"
+	"  source TEXT,"
+	"  created_at INTEGER,"
+	"  stage TEXT,"
+	"  attrs TEXT"                  /* JSON object */
+	");"
+	"CREATE INDEX leads_account ON leads(account_id);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lead_id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  props TEXT,"                 /* JSON object */
+	"  msg_id TEXT"                 /* sender's de-duplication key */
+	");"
+	/* Partial: events without a msg_id cost no index entry. */
+	"CREATE UNIQUE INDEX events_msg_id ON events(msg_id)"
+	"  WHERE msg_id IS NOT NULL;"
+	"CREATE INDEX events_lead_at ON events(lead_id, at);"
+	"CREATE TABLE scores ("
+	"  lead_id INTEGER PRIMARY KEY,"
+	"  model_version INTEGER,"
+	"  fit REAL,"
+	"  channel REAL,"
+	"  grade TEXT,"
+	"  engagement REAL,"
+	"  score REAL,"
+	"  scored_at INTEGER,"
+	"  disqualified_by TEXT,"
+	"  state BLOB"                  /* engine's engagement state */
+	");"
+	"CREATE TABLE stage_changes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lead_id INTEGER NOT NULL,"
+	"  from_stage TEXT,"            /* NULL for a lead's first stage */
+	"  to_stage TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT,"
+	"  reason TEXT"
+	");"
+	"CREATE INDEX stage_changes_lead_at ON stage_changes(lead_id, at);"
+	"CREATE TABLE models ("
+	"  version INTEGER PRIMARY KEY,"
+	"  name TEXT,"
+	"  text TEXT NOT NULL,"         /* the YAML source */
+	"  applied_at INTEGER"
+	");";
+
+static void exec_sql(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("sql failed: %s", msg ? msg : "?");
+}
+
+static int64_t count_rows(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Replace the fixture's database with a version 1 one holding a lead. */
+static void make_v1_database(fixture *f)
+{
+	sqlite3 *db;
+	char rows[512];
+
+	lq_store_close(f->s);
+	f->s = NULL;
+	remove_db_files(f);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	exec_sql(db, v1_schema);
+	snprintf(rows, sizeof rows,
+		 "INSERT INTO accounts (id, domain) VALUES (1, 'acme.io');"
+		 "INSERT INTO leads (id, account_id, email, source, created_at,"
+		 " stage, attrs) VALUES (1, 1, 'ana@acme.io', 'referral', %lld,"
+		 " 'mql', '{\"plan\":\"pro\"}');"
+		 "INSERT INTO events (lead_id, at, type, msg_id)"
+		 " VALUES (1, %lld, 'page_view', 'm-1');"
+		 "PRAGMA user_version = 1;", T0, T0 + 5);
+	exec_sql(db, rows);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 1);
+	sqlite3_close(db);
+}
+
+static void test_upgrade_from_v1(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	lq_lead l;
+	lq_note note = {.cycle = 1, .at = T0, .text = "called"};
+	lq_task task = {.due = T0 + 10, .text = "follow up"};
+	lq_webhook w = {.url = "http://h/x", .origin = "cli"};
+	lq_outbox_row r = {.delivery_id = "d-1", .url = "http://h/x",
+			   .event = "mql", .payload = "{}", .next_at = T0};
+	lq_answer a = {.item = "budget", .value = "yes", .at = T0};
+	int first = 0;
+	int64_t value = -1;
+	sqlite3 *db;
+
+	make_v1_database(f);
+	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), 0);
+	assert_int_equal(lq_store_schema_version(f->s), 2);
+
+	/* The old lead reads back with the new fields absent. */
+	assert_int_equal(lq_store_lead_get(f->s, 1, &l, &err), 0);
+	assert_string_equal(l.email, "ana@acme.io");
+	assert_int_equal(l.account_id, 1);
+	assert_int_equal(l.created_at, T0);
+	assert_int_equal(l.stage, LQ_STAGE_MQL);
+	assert_string_equal(lq_attrs_get(&l.attrs, "plan")->str, "pro");
+	assert_int_equal(l.stage_at, 0);
+	assert_null(l.owner);
+	assert_int_equal(l.cycle, 0);
+	assert_int_equal(l.engagement_since, 0);
+
+	/* ...and takes them. */
+	l.stage_at = T0 + 1;
+	l.owner = strdup("rep.joana");
+	l.cycle = 1;
+	l.engagement_since = T0 + 2;
+	assert_int_equal(lq_store_lead_put(f->s, &l, &err), 0);
+	lq_lead_free(&l);
+	assert_int_equal(lq_store_lead_by_email(f->s, "ana@acme.io", &l, &err),
+			 0);
+	assert_int_equal(l.stage_at, T0 + 1);
+	assert_string_equal(l.owner, "rep.joana");
+	assert_int_equal(l.cycle, 1);
+	assert_int_equal(l.engagement_since, T0 + 2);
+	lq_lead_free(&l);
+
+	/* Every new table works. */
+	note.lead_id = task.lead_id = 1;
+	assert_int_equal(lq_store_answer_set(f->s, 1, 1, &a, &err), 0);
+	assert_int_equal(lq_store_note_add(f->s, &note, &err), 0);
+	assert_int_equal(lq_store_task_add(f->s, &task, &err), 0);
+	assert_int_equal(lq_store_webhook_add(f->s, &w, &err), 0);
+	assert_int_equal(lq_store_outbox_add(f->s, &r, &err), 0);
+	assert_int_equal(lq_store_alert_once(f->s, 1, "sla_overdue", T0, &first,
+					     &err), 0);
+	assert_int_equal(first, 1);
+	assert_int_equal(lq_store_counter_next(f->s, "route", &value, &err), 0);
+	assert_int_equal(value, 0);
+	lq_store_counts n = counts(f->s);
+	assert_int_equal(n.accounts, 1);
+	assert_int_equal(n.leads, 1);
+	assert_int_equal(n.events, 1);
+	assert_int_equal(n.notes, 1);
+	assert_int_equal(n.tasks, 1);
+	assert_int_equal(n.webhooks, 1);
+	assert_int_equal(n.outbox, 1);
+
+	/* The schema on disk: version 2, the new indexes in place, old
+	 * de-duplication intact. */
+	lq_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 2);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
+				    "WHERE type = 'index' AND name IN "
+				    "('leads_owner', 'leads_stage_at', "
+				    "'notes_lead', 'tasks_owner_due', "
+				    "'tasks_lead', 'outbox_status_next')"), 6);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
+				    "WHERE type = 'table' AND name NOT LIKE "
+				    "'sqlite%'"), 13);
+	sqlite3_close(db);
+	reopen(f);
+	assert_int_equal(lq_store_schema_version(f->s), 2);
+	assert_int_equal(add_event(f->s, 1, T0, "page_view", "m-1", NULL), 1);
+	assert_int_equal(counts(f->s).leads, 1);
 }
 
 /* events_each must walk the (lead_id, at) index, not sort. */
@@ -404,6 +520,10 @@ static void test_lead_round_trip(void **state)
 	l.source = strdup("referral");
 	l.created_at = T0 + 123;
 	l.stage = LQ_STAGE_MQL;
+	l.stage_at = T0 + 456;
+	l.owner = strdup("rep.joana");
+	l.cycle = 2;
+	l.engagement_since = T0 + 789;
 	lq_attrs_set(&l.attrs, "budget", lq_value_num(50000));
 	lq_attrs_set(&l.attrs, "tags", lq_value_list_split("a;b", ';'));
 	assert_int_equal(lq_store_lead_put(f->s, &l, &err), 0);
@@ -424,6 +544,10 @@ static void test_lead_round_trip(void **state)
 	assert_string_equal(g.source, "referral");
 	assert_int_equal(g.created_at, T0 + 123);
 	assert_int_equal(g.stage, LQ_STAGE_MQL);
+	assert_int_equal(g.stage_at, T0 + 456);
+	assert_string_equal(g.owner, "rep.joana");
+	assert_int_equal(g.cycle, 2);
+	assert_int_equal(g.engagement_since, T0 + 789);
 	assert_int_equal(g.attrs.n, 2);
 	assert_true(lq_attrs_get(&g.attrs, "budget")->num == 50000);
 	assert_int_equal(lq_attrs_get(&g.attrs, "tags")->n, 2);
@@ -433,10 +557,18 @@ static void test_lead_round_trip(void **state)
 	assert_int_equal(lq_store_lead_by_email(f->s, "Ana@Acme.io", &g, &err),
 			 0);
 	assert_int_equal(g.id, l.id);
+	assert_int_equal(g.stage_at, T0 + 456);
+	assert_string_equal(g.owner, "rep.joana");
+	assert_int_equal(g.cycle, 2);
+	assert_int_equal(g.engagement_since, T0 + 789);
 	lq_lead_free(&g);
 	assert_int_equal(lq_store_lead_by_external_id(f->s, "CRM-0001", &g,
 						      &err), 0);
 	assert_int_equal(g.id, l.id);
+	assert_int_equal(g.stage_at, T0 + 456);
+	assert_string_equal(g.owner, "rep.joana");
+	assert_int_equal(g.cycle, 2);
+	assert_int_equal(g.engagement_since, T0 + 789);
 	lq_lead_free(&g);
 	/* External ids are case-sensitive (CRM ids). */
 	assert_int_equal(lq_store_lead_by_external_id(f->s, "crm-0001", &g,
@@ -447,6 +579,11 @@ static void test_lead_round_trip(void **state)
 	l.stage = LQ_STAGE_SAL;
 	l.account_id = 0;
 	l.created_at = 0;
+	l.stage_at = 0;
+	l.engagement_since = 0;
+	l.cycle = 3;
+	free(l.owner);
+	l.owner = NULL;
 	free(l.title);
 	l.title = NULL;
 	lq_attrs_free(&l.attrs);
@@ -455,6 +592,10 @@ static void test_lead_round_trip(void **state)
 	assert_int_equal(g.stage, LQ_STAGE_SAL);
 	assert_int_equal(g.account_id, 0);
 	assert_int_equal(g.created_at, 0);
+	assert_int_equal(g.stage_at, 0);
+	assert_null(g.owner);
+	assert_int_equal(g.cycle, 3);
+	assert_int_equal(g.engagement_since, 0);
 	assert_null(g.title);
 	assert_int_equal(g.attrs.n, 0);
 	assert_string_equal(g.country, "BR");
@@ -486,6 +627,10 @@ static void test_lead_absent_fields(void **state)
 	assert_int_equal(g.account_id, 0);
 	assert_int_equal(g.created_at, 0);
 	assert_int_equal(g.stage, LQ_STAGE_NONE);
+	assert_int_equal(g.stage_at, 0);
+	assert_null(g.owner);
+	assert_int_equal(g.cycle, 0);
+	assert_int_equal(g.engagement_since, 0);
 	lq_lead_free(&g);
 	/* Many leads may lack an email or external id. */
 	l.id = 0;
@@ -820,6 +965,9 @@ typedef struct listing {
 	int64_t ids[16];
 	char grade[16];          /* 0 when unscored */
 	char domain[16][16];     /* "" when no account */
+	char owner[16][16];      /* "" when none */
+	int cycle[16];
+	lq_time stage_at[16];
 	int n, stop_after;
 } listing;
 
@@ -834,6 +982,10 @@ static int list_lead(void *ctx, const lq_lead *l, const lq_account *a,
 	li->grade[li->n] = s ? s->grade : 0;
 	snprintf(li->domain[li->n], sizeof li->domain[0], "%s",
 		 a && a->domain ? a->domain : "");
+	snprintf(li->owner[li->n], sizeof li->owner[0], "%s",
+		 l->owner ? l->owner : "");
+	li->cycle[li->n] = l->cycle;
+	li->stage_at[li->n] = l->stage_at;
 	li->n++;
 	return li->stop_after && li->n == li->stop_after ? 9 : 0;
 }
@@ -847,7 +999,7 @@ static void test_leads_each_filters(void **state)
 	int64_t l2 = add_lead(f->s, "2@x.io", LQ_STAGE_LEAD, "referral", 0);
 	int64_t l3 = add_lead(f->s, "3@x.io", LQ_STAGE_MQL, "paid_search", 0);
 	int64_t l4 = add_lead(f->s, "4@x.io", LQ_STAGE_MQL, "referral", acc);
-	lq_lead_filter all = {LQ_STAGE_NONE, 0, NULL};
+	lq_lead_filter all = {.stage = LQ_STAGE_NONE};
 	listing li = {0};
 
 	put_score(f->s, l1, 'A');
@@ -866,35 +1018,37 @@ static void test_leads_each_filters(void **state)
 	assert_int_equal(li.grade[3], 'C');
 
 	memset(&li, 0, sizeof li);
-	lq_lead_filter mql = {LQ_STAGE_MQL, 0, NULL};
+	lq_lead_filter mql = {.stage = LQ_STAGE_MQL};
 	assert_int_equal(lq_store_leads_each(f->s, &mql, list_lead, &li, &err),
 			 0);
 	assert_int_equal(li.n, 3);
 	assert_int_equal(li.ids[1], l3);
 
 	memset(&li, 0, sizeof li);
-	lq_lead_filter mql_a_ref = {LQ_STAGE_MQL, 'A', "referral"};
+	lq_lead_filter mql_a_ref = {.stage = LQ_STAGE_MQL, .grade = 'A',
+				     .source = "referral"};
 	assert_int_equal(lq_store_leads_each(f->s, &mql_a_ref, list_lead, &li,
 					     &err), 0);
 	assert_int_equal(li.n, 1);
 	assert_int_equal(li.ids[0], l1);
 
 	memset(&li, 0, sizeof li);
-	lq_lead_filter grade_a = {LQ_STAGE_NONE, 'A', NULL};
+	lq_lead_filter grade_a = {.stage = LQ_STAGE_NONE, .grade = 'A'};
 	assert_int_equal(lq_store_leads_each(f->s, &grade_a, list_lead, &li,
 					     &err), 0);
 	assert_int_equal(li.n, 2);
 	assert_int_equal(li.ids[1], l3);
 
 	memset(&li, 0, sizeof li);
-	lq_lead_filter referral = {LQ_STAGE_NONE, 0, "referral"};
+	lq_lead_filter referral = {.stage = LQ_STAGE_NONE,
+				    .source = "referral"};
 	assert_int_equal(lq_store_leads_each(f->s, &referral, list_lead, &li,
 					     &err), 0);
 	assert_int_equal(li.n, 3);
 	assert_int_equal(li.ids[1], l2);
 
 	memset(&li, 0, sizeof li);
-	lq_lead_filter won = {LQ_STAGE_WON, 0, NULL};
+	lq_lead_filter won = {.stage = LQ_STAGE_WON};
 	assert_int_equal(lq_store_leads_each(f->s, &won, list_lead, &li, &err),
 			 0);
 	assert_int_equal(li.n, 0);
@@ -905,6 +1059,105 @@ static void test_leads_each_filters(void **state)
 	assert_int_equal(lq_store_leads_each(f->s, NULL, list_lead, &li, &err),
 			 9);
 	assert_int_equal(li.n, 1);
+}
+
+static int64_t add_owned_lead(lq_store *s, const char *email,
+			      const char *owner, int64_t account_id,
+			      lq_stage stage, int cycle)
+{
+	lq_lead l;
+	lq_error err = {0};
+
+	lq_lead_init(&l);
+	l.email = strdup(email);
+	l.owner = owner ? strdup(owner) : NULL;
+	l.account_id = account_id;
+	l.stage = stage;
+	l.stage_at = T0 + cycle;
+	l.cycle = cycle;
+	assert_int_equal(lq_store_lead_put(s, &l, &err), 0);
+	int64_t id = l.id;
+	lq_lead_free(&l);
+	return id;
+}
+
+static void test_leads_each_owner_account(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t acc1 = add_account(f->s, "one.io");
+	int64_t acc2 = add_account(f->s, "two.io");
+	int64_t l1 = add_owned_lead(f->s, "1@x.io", "ana", acc1, LQ_STAGE_LEAD,
+				    1);
+	int64_t l2 = add_owned_lead(f->s, "2@x.io", "bob", acc1, LQ_STAGE_LEAD,
+				    2);
+	int64_t l3 = add_owned_lead(f->s, "3@x.io", "ana", acc2, LQ_STAGE_LEAD,
+				    3);
+	add_owned_lead(f->s, "4@x.io", NULL, 0, LQ_STAGE_LEAD, 4);
+	int64_t l5 = add_owned_lead(f->s, "5@x.io", "ana", 0, LQ_STAGE_MQL, 5);
+	listing li = {0};
+
+	lq_lead_filter ana = {.stage = LQ_STAGE_NONE, .owner = "ana"};
+	assert_int_equal(lq_store_leads_each(f->s, &ana, list_lead, &li, &err),
+			 0);
+	assert_int_equal(li.n, 3);
+	assert_int_equal(li.ids[0], l1);
+	assert_int_equal(li.ids[1], l3);
+	assert_int_equal(li.ids[2], l5);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(li.owner[i], "ana");
+	/* The borrowed lead carries the lifecycle fields. */
+	assert_int_equal(li.cycle[1], 3);
+	assert_int_equal(li.stage_at[1], T0 + 3);
+	assert_string_equal(li.domain[1], "two.io");
+
+	memset(&li, 0, sizeof li);
+	lq_lead_filter one = {.stage = LQ_STAGE_NONE, .account_id = acc1};
+	assert_int_equal(lq_store_leads_each(f->s, &one, list_lead, &li, &err),
+			 0);
+	assert_int_equal(li.n, 2);
+	assert_int_equal(li.ids[0], l1);
+	assert_int_equal(li.ids[1], l2);
+	assert_string_equal(li.owner[1], "bob");
+
+	memset(&li, 0, sizeof li);
+	lq_lead_filter ana_two = {.stage = LQ_STAGE_NONE, .owner = "ana",
+				  .account_id = acc2};
+	assert_int_equal(lq_store_leads_each(f->s, &ana_two, list_lead, &li,
+					     &err), 0);
+	assert_int_equal(li.n, 1);
+	assert_int_equal(li.ids[0], l3);
+
+	memset(&li, 0, sizeof li);
+	lq_lead_filter ana_mql = {.stage = LQ_STAGE_MQL, .owner = "ana"};
+	assert_int_equal(lq_store_leads_each(f->s, &ana_mql, list_lead, &li,
+					     &err), 0);
+	assert_int_equal(li.n, 1);
+	assert_int_equal(li.ids[0], l5);
+
+	memset(&li, 0, sizeof li);
+	lq_lead_filter bob_two = {.stage = LQ_STAGE_NONE, .owner = "bob",
+				  .account_id = acc2};
+	assert_int_equal(lq_store_leads_each(f->s, &bob_two, list_lead, &li,
+					     &err), 0);
+	assert_int_equal(li.n, 0);
+
+	memset(&li, 0, sizeof li);
+	lq_lead_filter nobody = {.stage = LQ_STAGE_NONE, .owner = "nobody"};
+	assert_int_equal(lq_store_leads_each(f->s, &nobody, list_lead, &li,
+					     &err), 0);
+	assert_int_equal(li.n, 0);
+
+	/* No filter: all five, the unowned one included. */
+	memset(&li, 0, sizeof li);
+	assert_int_equal(lq_store_leads_each(f->s, NULL, list_lead, &li, &err),
+			 0);
+	assert_int_equal(li.n, 5);
+	assert_string_equal(li.owner[3], "");
+
+	lq_lead_filter bad = {.stage = LQ_STAGE_NONE, .account_id = -1};
+	assert_int_equal(lq_store_leads_each(f->s, &bad, list_lead, &li, &err),
+			 LQ_EINVAL);
 }
 
 /* The "rescore everything" pattern: write scores from inside the listing,
@@ -997,7 +1250,22 @@ static void test_rollback_discards(void **state)
 	add_event(f->s, gone, T0, "page_view", "r-1", NULL);
 	put_score(f->s, gone, 'A');
 	assert_int_equal(lq_store_model_add(f->s, "m", "x", T0, NULL, &err), 0);
+	lq_note note = {.lead_id = gone, .at = T0, .text = "x"};
+	lq_task task = {.lead_id = gone, .due = T0};
+	lq_webhook w = {.url = "http://h/a"};
+	lq_outbox_row r = {.delivery_id = "r-1", .url = "http://h/a",
+			   .event = "mql", .payload = "{}"};
+	int first = 0;
+	int64_t v = -1;
+	assert_int_equal(lq_store_note_add(f->s, &note, &err), 0);
+	assert_int_equal(lq_store_task_add(f->s, &task, &err), 0);
+	assert_int_equal(lq_store_webhook_add(f->s, &w, &err), 0);
+	assert_int_equal(lq_store_outbox_add(f->s, &r, &err), 0);
+	assert_int_equal(lq_store_alert_once(f->s, kept, "k", 1, &first, &err),
+			 0);
+	assert_int_equal(lq_store_counter_next(f->s, "c", &v, &err), 0);
 	assert_int_equal(counts(f->s).leads, before.leads + 1);
+	assert_int_equal(counts(f->s).outbox, before.outbox + 1);
 	lq_store_rollback(f->s);
 	lq_store_rollback(f->s);   /* twice is fine */
 
@@ -1007,8 +1275,15 @@ static void test_rollback_discards(void **state)
 	lq_lead_free(&g);
 	assert_int_equal(lq_store_lead_get(f->s, kept, &g, &err), 0);
 	lq_lead_free(&g);
-	/* The rolled back msg_id is free again. */
+	/* The rolled back msg_id is free again, and so are the alert, the
+	 * counter's value and the delivery id. */
 	assert_int_equal(add_event(f->s, kept, T0, "page_view", "r-1", NULL), 0);
+	assert_int_equal(lq_store_alert_once(f->s, kept, "k", 1, &first, &err),
+			 0);
+	assert_int_equal(first, 1);
+	assert_int_equal(lq_store_counter_next(f->s, "c", &v, &err), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(lq_store_outbox_add(f->s, &r, &err), 0);
 
 	/* Committed work survives a reopen. */
 	assert_int_equal(lq_store_begin(f->s, &err), 0);
@@ -1032,7 +1307,8 @@ static void test_counts(void **state)
 	lq_store_counts n = counts(f->s);
 
 	assert_int_equal(n.accounts + n.leads + n.events + n.stage_changes +
-			 n.models + n.scores, 0);
+			 n.models + n.scores + n.notes + n.tasks + n.webhooks +
+			 n.outbox, 0);
 	int64_t acc = add_account(f->s, "a.io");
 	add_account(f->s, "b.io");
 	int64_t l = add_lead(f->s, "x@a.io", LQ_STAGE_LEAD, NULL, acc);
@@ -1051,6 +1327,37 @@ static void test_counts(void **state)
 	assert_int_equal(n.scores, 1);
 	assert_int_equal(n.stage_changes, 1);
 	assert_int_equal(n.models, 0);
+	assert_int_equal(n.notes + n.tasks + n.webhooks + n.outbox, 0);
+
+	/* The lifecycle and alerting tables; answers, alerts and counters
+	 * are not counted. */
+	lq_note note = {.lead_id = l, .at = T0, .text = "hi"};
+	lq_task task = {.lead_id = l, .due = T0};
+	lq_webhook w = {.url = "http://h/a"};
+	lq_outbox_row r = {.delivery_id = "d-1", .url = "http://h/a",
+			   .event = "mql", .payload = "{}"};
+	lq_answer a = {.item = "need", .value = "yes"};
+	int64_t v;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(lq_store_note_add(f->s, &note, &err), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(lq_store_task_add(f->s, &task, &err), 0);
+	assert_int_equal(lq_store_webhook_add(f->s, &w, &err), 0);
+	assert_int_equal(lq_store_outbox_add(f->s, &r, &err), 0);
+	r.delivery_id = "d-2";
+	assert_int_equal(lq_store_outbox_add(f->s, &r, &err), 0);
+	r.delivery_id = "d-3";
+	assert_int_equal(lq_store_outbox_add(f->s, &r, &err), 0);
+	assert_int_equal(lq_store_answer_set(f->s, l, 1, &a, &err), 0);
+	assert_int_equal(lq_store_alert_once(f->s, l, "mql", 1, NULL, &err), 0);
+	assert_int_equal(lq_store_counter_next(f->s, "c", &v, &err), 0);
+	n = counts(f->s);
+	assert_int_equal(n.notes, 3);
+	assert_int_equal(n.tasks, 2);
+	assert_int_equal(n.webhooks, 1);
+	assert_int_equal(n.outbox, 3);
+	assert_int_equal(n.leads, 1);
+	assert_int_equal(n.events, 2);
 }
 
 int main(void)
@@ -1061,6 +1368,7 @@ int main(void)
 		T(test_open_bad_path),
 		T(test_not_a_database),
 		T(test_migrations_idempotent),
+		T(test_upgrade_from_v1),
 		T(test_events_each_uses_index),
 		T(test_account_round_trip),
 		T(test_account_conflict),
@@ -1074,6 +1382,7 @@ int main(void)
 		T(test_stage_history),
 		T(test_models),
 		T(test_leads_each_filters),
+		T(test_leads_each_owner_account),
 		T(test_nested_calls),
 		T(test_rollback_discards),
 		T(test_counts),

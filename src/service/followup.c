@@ -1,0 +1,192 @@
+/*
+ * followup.c - what keeps sales honest: notes per cycle, follow-up tasks,
+ * the queue of MQLs awaiting sales (best first, with the SLA time left)
+ * and the list of what is overdue.
+ */
+#include "service/service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "engine/followup.h"
+
+static int lead_for(lq_service *svc, const char *key, lq_lead *out,
+		    lq_error *err)
+{
+	lq_lead_init(out);
+	return lq_service_find_lead(svc, key, out, err);
+}
+
+static int check_text(const char *what, const char *text, lq_error *err)
+{
+	if (!text || !*text)
+		return lq_error_set(err, LQ_EINVAL, "the %s is empty", what);
+	if (strlen(text) > 16384)
+		return lq_error_set(err, LQ_EINVAL, "the %s is longer than 16384 bytes", what);
+	return 0;
+}
+
+/* A single insert is its own transaction (autocommit). */
+int lq_service_note(lq_service *svc, const char *key, const char *actor,
+		    const char *text, int64_t *id, lq_error *err)
+{
+	lq_lead lead;
+	int rc = check_text("note", text, err);
+	if (rc)
+		return rc;
+	rc = lead_for(svc, key, &lead, err);
+	if (rc == 0) {
+		lq_note n = {.lead_id = lead.id, .cycle = lead.cycle, .at = svc->now,
+			     .actor = (char *)actor, .text = (char *)text};
+		rc = lq_store_note_add(svc->store, &n, err);
+		*id = n.id;
+	}
+	lq_lead_free(&lead);
+	return rc;
+}
+
+int lq_service_task(lq_service *svc, const char *key, const char *owner,
+		    lq_time due, const char *text, int64_t *id, lq_error *err)
+{
+	lq_lead lead;
+	int rc = check_text("task", text, err);
+	if (rc)
+		return rc;
+	rc = lead_for(svc, key, &lead, err);
+	if (rc == 0) {
+		lq_task t = {.lead_id = lead.id,
+			     .owner = (char *)(owner ? owner : lead.owner),
+			     .due = due, .text = (char *)text,
+			     .created_at = svc->now};
+		rc = lq_store_task_add(svc->store, &t, err);
+		*id = t.id;
+	}
+	lq_lead_free(&lead);
+	return rc;
+}
+
+int lq_service_task_done(lq_service *svc, int64_t id, lq_error *err)
+{
+	int rc = lq_store_task_done(svc->store, id, svc->now, err);
+	if (rc == LQ_ENOTFOUND)
+		return lq_error_set(err, LQ_ENOTFOUND, "no task %lld", (long long)id);
+	return rc;
+}
+
+int lq_service_tasks(lq_service *svc, const char *owner, int overdue_only,
+		     lq_task **out, size_t *n, lq_error *err)
+{
+	lq_task_filter f = {.owner = owner, .open_only = 1,
+			    .due_before = overdue_only ? svc->now : 0};
+	return lq_store_tasks(svc->store, &f, out, n, err);
+}
+
+/* ---- the queue ------------------------------------------------------------ */
+
+static int grade_rank(const lq_lead_row *r)
+{
+	return r->scored ? r->grade : 'Z';
+}
+
+static int cmp_queue(const void *pa, const void *pb)
+{
+	const lq_queue_row *a = pa, *b = pb;
+	int ga = grade_rank(&a->row), gb = grade_rank(&b->row);
+	if (ga != gb)
+		return ga - gb;
+	if (a->row.engagement != b->row.engagement)
+		return a->row.engagement > b->row.engagement ? -1 : 1;
+	if (a->row.lead.stage_at != b->row.lead.stage_at)
+		return a->row.lead.stage_at < b->row.lead.stage_at ? -1 : 1;
+	return a->row.lead.id < b->row.lead.id ? -1 : 1;
+}
+
+static void queue_from_list(lq_service *svc, lq_lead_list *list, lq_queue *q)
+{
+	q->rows = lq_xcalloc(list->n ? list->n : 1, sizeof *q->rows);
+	q->n = q->total = list->n;
+	for (size_t i = 0; i < list->n; i++) {
+		q->rows[i].row = list->rows[i];
+		q->rows[i].due = lq_sla_due(svc->model, &list->rows[i].lead);
+	}
+	free(list->rows);
+	memset(list, 0, sizeof *list);
+	qsort(q->rows, q->n, sizeof *q->rows, cmp_queue);
+}
+
+static void queue_truncate(lq_queue *q, size_t keep)
+{
+	if (keep == 0 || q->n <= keep)
+		return;
+	for (size_t i = keep; i < q->n; i++) {
+		lq_lead_free(&q->rows[i].row.lead);
+		lq_account_free(&q->rows[i].row.account);
+	}
+	q->n = keep;
+}
+
+int lq_service_queue(lq_service *svc, const char *owner, size_t limit,
+		     lq_queue *out, lq_error *err)
+{
+	lq_lead_query query = {.filter = {.stage = LQ_STAGE_MQL, .owner = owner}};
+	lq_lead_list list;
+	memset(out, 0, sizeof *out);
+	int rc = lq_service_leads(svc, &query, &list, err);
+	if (rc)
+		return rc;
+	queue_from_list(svc, &list, out);
+	queue_truncate(out, limit);
+	return 0;
+}
+
+void lq_queue_free(lq_queue *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		lq_lead_free(&q->rows[i].row.lead);
+		lq_account_free(&q->rows[i].row.account);
+	}
+	free(q->rows);
+	memset(q, 0, sizeof *q);
+}
+
+static int cmp_late(const void *pa, const void *pb)
+{
+	const lq_queue_row *a = pa, *b = pb;
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	return a->row.lead.id < b->row.lead.id ? -1 : 1;
+}
+
+int lq_service_sla(lq_service *svc, const char *owner, lq_sla_report *out,
+		   lq_error *err)
+{
+	lq_queue *q = &out->overdue;
+	size_t keep = 0;
+	memset(out, 0, sizeof *out);
+	int rc = lq_service_queue(svc, owner, 0, q, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->rows[i].due && q->rows[i].due < svc->now) {
+			q->rows[keep++] = q->rows[i];
+		} else {
+			lq_lead_free(&q->rows[i].row.lead);
+			lq_account_free(&q->rows[i].row.account);
+		}
+	}
+	q->n = q->total = keep;
+	qsort(q->rows, q->n, sizeof *q->rows, cmp_late);
+	rc = lq_service_tasks(svc, owner, 1, &out->tasks, &out->ntasks, err);
+	if (rc)
+		lq_sla_report_free(out);
+	return rc;
+}
+
+void lq_sla_report_free(lq_sla_report *r)
+{
+	lq_queue_free(&r->overdue);
+	lq_tasks_free(r->tasks, r->ntasks);
+	r->tasks = NULL;
+	r->ntasks = 0;
+}

@@ -1,0 +1,206 @@
+/*
+ * store_sqlite_sql.c - the text of every statement the SQLite backend
+ * prepares, indexed by enum sq_stmt (store_sqlite.h). store_sqlite.c
+ * prepares them all once at open; the store_sqlite_*.c files bind and step
+ * them.
+ *
+ * Constant text only: values always travel as bound parameters, never
+ * pasted into SQL.
+ */
+#include "store/store_sqlite.h"
+
+/* The filter shared by the task listings (see SQ_TASKS_ALL). */
+#define SQ_TASK_FILTER \
+	"(?1 IS NULL OR lead_id = ?1) AND (?2 IS NULL OR owner = ?2) " \
+	"AND (?3 = 0 OR done_at IS NULL) AND (?4 IS NULL OR due < ?4) " \
+	"ORDER BY due, id"
+
+const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
+	[SQ_BEGIN] = "BEGIN IMMEDIATE",
+	[SQ_COMMIT] = "COMMIT",
+	[SQ_ROLLBACK] = "ROLLBACK",
+
+	[SQ_MODEL_ADD] =
+		"INSERT INTO models (name, text, applied_at) "
+		"VALUES (?1, ?2, ?3)",
+	[SQ_MODEL_CURRENT] =
+		"SELECT version, name, text, applied_at FROM models "
+		"ORDER BY version DESC LIMIT 1",
+
+	[SQ_ACCOUNT_GET] =
+		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a WHERE a.id = ?1",
+	[SQ_ACCOUNT_BY_DOMAIN] =
+		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a "
+		"WHERE a.domain = ?1",
+	/* Insert and update share parameters ?1..?9; ?10 is the id. */
+	[SQ_ACCOUNT_INSERT] =
+		"INSERT INTO accounts (domain, name, industry, employees, "
+		"revenue, traffic, ad_spend, tech, attrs) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[SQ_ACCOUNT_UPDATE] =
+		"UPDATE accounts SET domain = ?1, name = ?2, industry = ?3, "
+		"employees = ?4, revenue = ?5, traffic = ?6, ad_spend = ?7, "
+		"tech = ?8, attrs = ?9 WHERE id = ?10",
+	[SQ_ACCOUNT_ID_BY_DOMAIN] =
+		"SELECT id FROM accounts WHERE domain = ?1 AND id IS NOT ?2",
+
+	[SQ_LEAD_GET] = "SELECT " SQ_LEAD_COLS " FROM leads l WHERE l.id = ?1",
+	[SQ_LEAD_BY_EMAIL] =
+		"SELECT " SQ_LEAD_COLS " FROM leads l WHERE l.email = ?1",
+	[SQ_LEAD_BY_EXTERNAL_ID] =
+		"SELECT " SQ_LEAD_COLS " FROM leads l "
+		"WHERE l.external_id = ?1",
+	/* Insert and update share parameters ?1..?18; ?19 is the id. */
+	[SQ_LEAD_INSERT] =
+		"INSERT INTO leads (account_id, external_id, email, "
+		"email_domain, first_name, last_name, title, seniority, "
+		"department, country, source, created_at, stage, attrs, "
+		"stage_at, owner, cycle, engagement_since) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+		"?13, ?14, ?15, ?16, ?17, ?18)",
+	[SQ_LEAD_UPDATE] =
+		"UPDATE leads SET account_id = ?1, external_id = ?2, "
+		"email = ?3, email_domain = ?4, first_name = ?5, "
+		"last_name = ?6, title = ?7, seniority = ?8, department = ?9, "
+		"country = ?10, source = ?11, created_at = ?12, stage = ?13, "
+		"attrs = ?14, stage_at = ?15, owner = ?16, cycle = ?17, "
+		"engagement_since = ?18 WHERE id = ?19",
+	[SQ_LEAD_ID_BY_EMAIL] =
+		"SELECT id FROM leads WHERE email = ?1 AND id IS NOT ?2",
+	[SQ_LEAD_ID_BY_EXTERNAL_ID] =
+		"SELECT id FROM leads WHERE external_id = ?1 AND id IS NOT ?2",
+	/* ?1 stage name, ?2 grade letter, ?3 source, ?4 owner, ?5 account
+	 * id; NULL matches any. */
+	[SQ_LEADS_EACH] =
+		"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS ", " SQ_SCORE_COLS
+		" FROM leads l"
+		" LEFT JOIN accounts a ON a.id = l.account_id"
+		" LEFT JOIN scores s ON s.lead_id = l.id"
+		" WHERE (?1 IS NULL OR l.stage = ?1)"
+		" AND (?2 IS NULL OR s.grade = ?2)"
+		" AND (?3 IS NULL OR l.source = ?3)"
+		" AND (?4 IS NULL OR l.owner = ?4)"
+		" AND (?5 IS NULL OR l.account_id = ?5)"
+		" ORDER BY l.id",
+
+	/* A msg_id seen before writes nothing: sqlite3_changes() is 0. */
+	[SQ_EVENT_ADD] =
+		"INSERT INTO events (lead_id, at, type, props, msg_id) "
+		"VALUES (?1, ?2, ?3, ?4, ?5) "
+		"ON CONFLICT (msg_id) WHERE msg_id IS NOT NULL DO NOTHING",
+	[SQ_LEAD_EVENTS] =
+		"SELECT " SQ_EVENT_COLS " FROM events e WHERE e.lead_id = ?1 "
+		"ORDER BY e.at, e.id",
+	/* Walks index events_lead_at (rowid last): no sort step. */
+	[SQ_EVENTS_EACH] =
+		"SELECT " SQ_EVENT_COLS " FROM events e "
+		"ORDER BY e.lead_id, e.at, e.id",
+
+	[SQ_SCORE_PUT] =
+		"INSERT INTO scores (lead_id, model_version, fit, channel, "
+		"grade, engagement, score, scored_at, disqualified_by, state) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		"ON CONFLICT (lead_id) DO UPDATE SET "
+		"model_version = excluded.model_version, fit = excluded.fit, "
+		"channel = excluded.channel, grade = excluded.grade, "
+		"engagement = excluded.engagement, score = excluded.score, "
+		"scored_at = excluded.scored_at, "
+		"disqualified_by = excluded.disqualified_by, "
+		"state = excluded.state",
+	[SQ_SCORE_GET] =
+		"SELECT " SQ_SCORE_COLS " FROM scores s WHERE s.lead_id = ?1",
+
+	[SQ_STAGE_ADD] =
+		"INSERT INTO stage_changes (lead_id, from_stage, to_stage, at, "
+		"actor, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_STAGE_HISTORY] =
+		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
+		"FROM stage_changes WHERE lead_id = ?1 ORDER BY at, id",
+
+	[SQ_COUNT_ALL] =
+		"SELECT (SELECT count(*) FROM accounts),"
+		" (SELECT count(*) FROM leads),"
+		" (SELECT count(*) FROM events),"
+		" (SELECT count(*) FROM stage_changes),"
+		" (SELECT count(*) FROM models),"
+		" (SELECT count(*) FROM scores),"
+		" (SELECT count(*) FROM notes),"
+		" (SELECT count(*) FROM tasks),"
+		" (SELECT count(*) FROM webhooks),"
+		" (SELECT count(*) FROM outbox)",
+
+	/* Setting an item again replaces its answer. */
+	[SQ_ANSWER_SET] =
+		"INSERT INTO answers (lead_id, cycle, item, value, at, actor) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+		"ON CONFLICT (lead_id, cycle, item) DO UPDATE SET "
+		"value = excluded.value, at = excluded.at, "
+		"actor = excluded.actor",
+	[SQ_ANSWERS] =
+		"SELECT item, value, at, actor FROM answers "
+		"WHERE lead_id = ?1 AND cycle = ?2 ORDER BY item",
+
+	[SQ_NOTE_ADD] =
+		"INSERT INTO notes (lead_id, cycle, at, actor, text) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SQ_NOTES] =
+		"SELECT id, lead_id, cycle, at, actor, text FROM notes "
+		"WHERE lead_id = ?1 ORDER BY at, id",
+
+	[SQ_TASK_ADD] =
+		"INSERT INTO tasks (lead_id, owner, due, text, created_at, "
+		"done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_TASK_DONE] = "UPDATE tasks SET done_at = ?2 WHERE id = ?1",
+	/* Three shapes of one filter (?1 lead, ?2 owner, ?3 open only,
+	 * ?4 due before; NULL matches any), so that each can use its index:
+	 * tasks_lead, tasks_owner_due (already in due order), none. */
+	[SQ_TASKS_ALL] =
+		"SELECT " SQ_TASK_COLS " FROM tasks WHERE " SQ_TASK_FILTER,
+	[SQ_TASKS_BY_LEAD] =
+		"SELECT " SQ_TASK_COLS " FROM tasks WHERE lead_id = ?1 AND "
+		SQ_TASK_FILTER,
+	[SQ_TASKS_BY_OWNER] =
+		"SELECT " SQ_TASK_COLS " FROM tasks WHERE owner = ?2 AND "
+		SQ_TASK_FILTER,
+
+	[SQ_WEBHOOK_ADD] =
+		"INSERT INTO webhooks (url, events, secret, origin, created_at, "
+		"max_attempts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_WEBHOOK_REMOVE] = "DELETE FROM webhooks WHERE id = ?1",
+	[SQ_WEBHOOKS_REMOVE_ORIGIN] = "DELETE FROM webhooks WHERE origin = ?1",
+	[SQ_WEBHOOKS] =
+		"SELECT id, url, events, secret, origin, created_at, max_attempts "
+		"FROM webhooks ORDER BY id",
+
+	[SQ_OUTBOX_ADD] =
+		"INSERT INTO outbox (delivery_id, webhook_id, url, secret, "
+		"event, lead_id, payload, created_at, attempts, next_at, "
+		"status, last_error, delivered_at, max_attempts) VALUES (?1, ?2, "
+		"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[SQ_OUTBOX_ID_BY_DELIVERY] =
+		"SELECT id FROM outbox WHERE delivery_id = ?1",
+	/* ?1 now, ?2 limit (-1: none), ?3 the pending status name; walks
+	 * index outbox_status_next in order. */
+	[SQ_OUTBOX_DUE] =
+		"SELECT " SQ_OUTBOX_COLS " FROM outbox "
+		"WHERE status = ?3 AND next_at <= ?1 "
+		"ORDER BY next_at, id LIMIT ?2",
+	/* ?1 status name (NULL: any), ?2 limit (-1: none). */
+	[SQ_OUTBOX_LIST] =
+		"SELECT " SQ_OUTBOX_COLS " FROM outbox "
+		"WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2",
+	[SQ_OUTBOX_GET] =
+		"SELECT " SQ_OUTBOX_COLS " FROM outbox WHERE id = ?1",
+	[SQ_OUTBOX_UPDATE] =
+		"UPDATE outbox SET attempts = ?2, next_at = ?3, status = ?4, "
+		"last_error = ?5, delivered_at = ?6 WHERE id = ?1",
+
+	/* A row seen before writes nothing: sqlite3_changes() is 0. */
+	[SQ_ALERT_ONCE] =
+		"INSERT INTO alerts (lead_id, kind, key) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (lead_id, kind, key) DO NOTHING",
+	[SQ_COUNTER_NEXT] =
+		"INSERT INTO counters (name, value) VALUES (?1, 1) "
+		"ON CONFLICT (name) DO UPDATE SET value = value + 1 "
+		"RETURNING value - 1",
+};
