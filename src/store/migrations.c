@@ -167,6 +167,35 @@ static const char *const migrations[] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* 3: the server - API keys (only a hash of the secret part is kept),
+	 * events of anonymous visitors kept until they identify, and the
+	 * anonymous id -> lead links made by identify/alias. */
+	"CREATE TABLE api_keys ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT,"
+	"  role TEXT NOT NULL,"         /* admin | sales | marketing | ingest */
+	"  prefix TEXT NOT NULL UNIQUE," /* public part, to find the key */
+	"  hash TEXT NOT NULL,"         /* BLAKE2b of the secret part, hex */
+	"  created_at INTEGER,"
+	"  revoked_at INTEGER"          /* NULL while valid */
+	");"
+	"CREATE TABLE anon_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  anonymous_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  props TEXT,"
+	"  msg_id TEXT"
+	");"
+	"CREATE UNIQUE INDEX anon_events_msg ON anon_events(msg_id) "
+	"  WHERE msg_id IS NOT NULL;"
+	"CREATE INDEX anon_events_anon ON anon_events(anonymous_id, at);"
+	"CREATE TABLE identities ("
+	"  anonymous_id TEXT PRIMARY KEY,"
+	"  lead_id INTEGER NOT NULL REFERENCES leads(id),"
+	"  linked_at INTEGER"
+	") WITHOUT ROWID;",
 };
 
 const char *const *lq_store_sqlite_migrations(size_t *n)

@@ -255,6 +255,14 @@ int lq_store_stage_add(lq_store *s, lq_stage_change *c, lq_error *err)
 	return s->ops->stage_add(s, c, err);
 }
 
+int lq_store_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
+				void *ctx, lq_error *err)
+{
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for stage changes");
+	return s->ops->stage_changes_each(s, fn, ctx, err);
+}
+
 int lq_store_stage_history(lq_store *s, int64_t lead_id,
 			   lq_stage_change **out, size_t *n, lq_error *err)
 {

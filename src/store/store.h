@@ -127,6 +127,12 @@ typedef struct lq_stage_change {
 } lq_stage_change;
 
 int lq_store_stage_add(lq_store *s, lq_stage_change *c, lq_error *err);
+/* Call fn for every stage change of every lead, ordered by (lead_id, at,
+ * id); the change is borrowed for the call. fn returns non-zero to stop.
+ * The funnel and backtests read history this way. */
+typedef int (*lq_stage_change_fn)(void *ctx, const lq_stage_change *c);
+int lq_store_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
+				void *ctx, lq_error *err);
 /* A lead's history, oldest first. Free with lq_stage_changes_free. */
 int lq_store_stage_history(lq_store *s, int64_t lead_id,
 			   lq_stage_change **out, size_t *n, lq_error *err);

@@ -54,6 +54,8 @@ struct lq_store_ops {
 			 lq_error *err);
 
 	int (*stage_add)(lq_store *s, lq_stage_change *c, lq_error *err);
+	int (*stage_changes_each)(lq_store *s, lq_stage_change_fn fn,
+				  void *ctx, lq_error *err);
 	int (*stage_history)(lq_store *s, int64_t lead_id,
 			     lq_stage_change **out, size_t *n, lq_error *err);
 

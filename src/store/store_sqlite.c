@@ -440,6 +440,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.event_add = lq_store_sqlite_event_add,
 	.lead_events = lq_store_sqlite_lead_events,
 	.events_each = lq_store_sqlite_events_each,
+	.stage_changes_each = lq_store_sqlite_stage_changes_each,
 	.score_put = lq_store_sqlite_score_put,
 	.score_get = lq_store_sqlite_score_get,
 	.stage_add = lq_store_sqlite_stage_add,

@@ -44,6 +44,7 @@ enum sq_stmt {
 	SQ_SCORE_GET,
 	SQ_STAGE_ADD,
 	SQ_STAGE_HISTORY,
+	SQ_STAGE_CHANGES_EACH,
 	SQ_COUNT_ALL,
 	SQ_ANSWER_SET,
 	SQ_ANSWERS,
@@ -185,6 +186,8 @@ int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
 			      lq_error *err);
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 				size_t *n, lq_error *err);
+int lq_store_sqlite_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
+				       void *ctx, lq_error *err);
 int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 				lq_error *err);
 int lq_store_sqlite_score_put(lq_store *s, const lq_score_row *r,

@@ -161,6 +161,32 @@ free_changes:
 	return rc;
 }
 
+int lq_store_sqlite_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
+				       void *ctx, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_STAGE_CHANGES_EACH];
+	lq_stage_change c;
+	int rc;
+
+	if (sqlite3_stmt_busy(st))
+		return lq_error_set(err, LQ_EINTERNAL, "cannot walk stage changes "
+				    "from inside a walk over stage changes");
+	while ((rc = lq_store_sqlite_row(q, st, err, "read stage changes")) == 1) {
+		rc = read_stage_change(st, &c, err);
+		if (!rc) {
+			rc = fn(ctx, &c);
+			free(c.actor);
+			free(c.reason);
+		}
+		if (rc) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return rc;
+}
+
 /* ---- scoring models --------------------------------------------------------- */
 
 int lq_store_sqlite_model_add(lq_store *s, const char *name, const char *text,

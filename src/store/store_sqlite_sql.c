@@ -116,6 +116,9 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_STAGE_HISTORY] =
 		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
 		"FROM stage_changes WHERE lead_id = ?1 ORDER BY at, id",
+	[SQ_STAGE_CHANGES_EACH] =
+		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
+		"FROM stage_changes ORDER BY lead_id, at, id",
 
 	[SQ_COUNT_ALL] =
 		"SELECT (SELECT count(*) FROM accounts),"
