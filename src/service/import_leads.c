@@ -122,7 +122,7 @@ static int update_lead(lq_import_run *run, int64_t id, lq_lead_input *in,
 }
 
 static int create_lead(lq_import_run *run, lq_lead_input *in, lq_stage stage,
-		       lq_error *err)
+		       int64_t *lead_id, lq_error *err)
 {
 	lq_service *svc = run->svc;
 	lq_lead_work *w;
@@ -136,11 +136,13 @@ static int create_lead(lq_import_run *run, lq_lead_input *in, lq_stage stage,
 	rc = lq_import_new_lead(run, &in->lead, stage, at, &w, err);
 	if (rc)
 		return rc;
+	*lead_id = w->lead.id;
 	return lq_work_check_stage(svc, w, NULL, w->clock,
 				   &run->rep->stage_changes, err);
 }
 
-static int apply_record(lq_import_run *run, lq_lead_input *in, lq_error *err)
+int lq_import_lead_record(lq_import_run *run, lq_lead_input *in,
+			  int64_t *lead_id, lq_error *err)
 {
 	int64_t id = 0;
 	int stage_given = in->stage || run->opts->stage != LQ_STAGE_NONE;
@@ -150,8 +152,15 @@ static int apply_record(lq_import_run *run, lq_lead_input *in, lq_error *err)
 		return rc;
 	if (in->lead.created_at > run->svc->now)
 		return lq_error_set(err, LQ_EINVAL, "created_at is later than now");
+	*lead_id = id;
 	return id ? update_lead(run, id, in, stage, stage_given, err)
-		  : create_lead(run, in, stage, err);
+		  : create_lead(run, in, stage, lead_id, err);
+}
+
+static int apply_record(lq_import_run *run, lq_lead_input *in, lq_error *err)
+{
+	int64_t id;
+	return lq_import_lead_record(run, in, &id, err);
 }
 
 static int lead_header(lq_import_run *run, const lq_csv_row *header,

@@ -71,6 +71,16 @@ int lq_import_account(lq_import_run *run, lq_lead *lead,
 int lq_import_new_lead(lq_import_run *run, lq_lead *lead, lq_stage stage,
 		       lq_time at, lq_lead_work **out, lq_error *err);
 
+/* Create or update the lead a record names (by external id or email),
+ * with its account, entry stage and scoring; *lead_id gets its id. */
+struct lq_lead_input;
+int lq_import_lead_record(lq_import_run *run, struct lq_lead_input *in,
+			  int64_t *lead_id, lq_error *err);
+
+/* Store and score one event for who (see lq_ingest_event). */
+int lq_import_event(lq_import_run *run, const lq_who *who, lq_event *ev,
+		    int *duplicate, lq_error *err);
+
 /* True when domain is a free-mail provider (the model's `freemail` list
  * when it has one, else a built-in list). */
 int lq_is_freemail(const lq_service *svc, const char *domain);

@@ -243,6 +243,46 @@ typedef struct lq_deliver_report {
 int lq_service_deliver(lq_service *svc, size_t limit, int max_attempts,
 		       lq_deliver_report *rep, lq_error *err);
 
+/* ---- ingestion sessions (the tracking API writes through these) ---------- */
+
+/* Who an event or a call is about. Exactly one way of naming applies:
+ * key (imports: an email or a known external id; an unknown email creates
+ * the lead, anything else unknown is an error), or user_id (tracking API:
+ * the sender's id for the person, stored as external id, created when new;
+ * an email-shaped user id is also the email), else anonymous_id (a
+ * visitor not identified yet: the event is kept until identify/alias
+ * links the id to a lead, or goes straight to the lead it is linked to). */
+typedef struct lq_who {
+	const char *key;
+	const char *user_id;
+	const char *anonymous_id;
+} lq_who;
+
+typedef struct lq_ingest lq_ingest;
+struct lq_lead_input;
+
+/* Start a write session: one transaction for everything until end. */
+int lq_ingest_begin(lq_service *svc, lq_ingest **out, lq_error *err);
+/* Store and score one event (ev->lead_id is filled). *duplicate is set
+ * when its msg_id was seen before. A user error (unknown lead, event from
+ * the future) writes nothing for this event and the session goes on. */
+int lq_ingest_event(lq_ingest *in, const lq_who *who, lq_event *ev,
+		    int *duplicate, lq_error *err);
+/* identify: create or update the lead (traits: profile and account
+ * fields; its external_id is set from who->user_id), then link
+ * who->anonymous_id to it and score the visitor's earlier events with
+ * their original times. */
+int lq_ingest_identify(lq_ingest *in, const lq_who *who,
+		       struct lq_lead_input *traits, lq_error *err);
+/* alias: previous_id (an anonymous id) is the lead named by who. */
+int lq_ingest_alias(lq_ingest *in, const lq_who *who,
+		    const char *previous_id, lq_error *err);
+/* Counts of what the session did so far. */
+const lq_import_report *lq_ingest_report(const lq_ingest *in);
+/* Commit (commit != 0) or roll back, and free the session. Returns the
+ * commit's result. */
+int lq_ingest_end(lq_ingest *in, int commit, lq_error *err);
+
 /* Resolve a lead key (email, external id, or "#123"/"123" id). */
 int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
 			 lq_error *err);

@@ -255,6 +255,77 @@ int lq_store_stage_add(lq_store *s, lq_stage_change *c, lq_error *err)
 	return s->ops->stage_add(s, c, err);
 }
 
+int lq_store_key_add(lq_store *s, lq_api_key *k, lq_error *err)
+{
+	if (!k->role || !k->prefix || !k->hash)
+		return lq_error_set(err, LQ_EINVAL, "an api key needs a role, a prefix and a hash");
+	return s->ops->key_add(s, k, err);
+}
+
+int lq_store_key_by_prefix(lq_store *s, const char *prefix, lq_api_key *out,
+			   lq_error *err)
+{
+	return s->ops->key_by_prefix(s, prefix, out, err);
+}
+
+int lq_store_keys(lq_store *s, lq_api_key **out, size_t *n, lq_error *err)
+{
+	return s->ops->keys(s, out, n, err);
+}
+
+int lq_store_key_revoke(lq_store *s, int64_t id, lq_time at, lq_error *err)
+{
+	return s->ops->key_revoke(s, id, at, err);
+}
+
+void lq_api_key_free(lq_api_key *k)
+{
+	if (!k)
+		return;
+	free(k->name);
+	free(k->role);
+	free(k->prefix);
+	free(k->hash);
+	memset(k, 0, sizeof *k);
+}
+
+void lq_api_keys_free(lq_api_key *k, size_t n)
+{
+	for (size_t i = 0; k && i < n; i++)
+		lq_api_key_free(&k[i]);
+	free(k);
+}
+
+int lq_store_anon_event_add(lq_store *s, const char *anonymous_id,
+			    lq_event *e, int *duplicate, lq_error *err)
+{
+	int dup = 0;
+	if (!anonymous_id || !*anonymous_id || !e->type)
+		return lq_error_set(err, LQ_EINVAL, "an anonymous event needs an anonymous id and a type");
+	int rc = s->ops->anon_event_add(s, anonymous_id, e, &dup, err);
+	if (duplicate)
+		*duplicate = dup;
+	return rc;
+}
+
+int lq_store_anon_events_take(lq_store *s, const char *anonymous_id,
+			      lq_event **out, size_t *n, lq_error *err)
+{
+	return s->ops->anon_events_take(s, anonymous_id, out, n, err);
+}
+
+int lq_store_identity_get(lq_store *s, const char *anonymous_id,
+			  int64_t *lead_id, lq_error *err)
+{
+	return s->ops->identity_get(s, anonymous_id, lead_id, err);
+}
+
+int lq_store_identity_link(lq_store *s, const char *anonymous_id,
+			   int64_t lead_id, lq_time at, lq_error *err)
+{
+	return s->ops->identity_link(s, anonymous_id, lead_id, at, err);
+}
+
 int lq_store_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
 				void *ctx, lq_error *err)
 {

@@ -285,6 +285,46 @@ void lq_outbox_rows_free(lq_outbox_row *r, size_t n);
 int lq_store_alert_once(lq_store *s, int64_t lead_id, const char *kind,
 			int64_t key, int *first, lq_error *err);
 
+/* ---- API keys (migration 3) ----------------------------------------------- */
+
+typedef struct lq_api_key {
+	int64_t id;
+	char *name;
+	char *role;           /* admin | sales | marketing | ingest */
+	char *prefix;         /* public part, unique */
+	char *hash;           /* hex BLAKE2b of the secret part */
+	lq_time created_at;
+	lq_time revoked_at;   /* 0 while valid */
+} lq_api_key;
+
+int lq_store_key_add(lq_store *s, lq_api_key *k, lq_error *err); /* sets id */
+/* LQ_ENOTFOUND when no key has that prefix (revoked keys are returned). */
+int lq_store_key_by_prefix(lq_store *s, const char *prefix, lq_api_key *out,
+			   lq_error *err);
+int lq_store_keys(lq_store *s, lq_api_key **out, size_t *n, lq_error *err);
+/* LQ_ENOTFOUND when there is no such valid key. */
+int lq_store_key_revoke(lq_store *s, int64_t id, lq_time at, lq_error *err);
+void lq_api_key_free(lq_api_key *k);
+void lq_api_keys_free(lq_api_key *k, size_t n);
+
+/* ---- anonymous visitors (migration 3) ------------------------------------ */
+
+/* Keep an event of a visitor known only by an anonymous id. *duplicate is
+ * 1 (nothing written) when its msg_id was stored before, identified or
+ * not. */
+int lq_store_anon_event_add(lq_store *s, const char *anonymous_id,
+			    lq_event *e, int *duplicate, lq_error *err);
+/* Take (read and delete) every event of an anonymous id, oldest first;
+ * lead_id is 0 in them. Free with lq_events_free. */
+int lq_store_anon_events_take(lq_store *s, const char *anonymous_id,
+			      lq_event **out, size_t *n, lq_error *err);
+/* The lead an anonymous id was linked to; LQ_ENOTFOUND when none. */
+int lq_store_identity_get(lq_store *s, const char *anonymous_id,
+			  int64_t *lead_id, lq_error *err);
+/* Link (or re-link) an anonymous id to a lead. */
+int lq_store_identity_link(lq_store *s, const char *anonymous_id,
+			   int64_t lead_id, lq_time at, lq_error *err);
+
 /* ---- counters (deterministic round-robin routing) ----------------------- */
 
 /* Return the counter's value before incrementing it (0 the first time). */

@@ -54,6 +54,19 @@ struct lq_store_ops {
 			 lq_error *err);
 
 	int (*stage_add)(lq_store *s, lq_stage_change *c, lq_error *err);
+	int (*key_add)(lq_store *s, lq_api_key *k, lq_error *err);
+	int (*key_by_prefix)(lq_store *s, const char *prefix, lq_api_key *out,
+			     lq_error *err);
+	int (*keys)(lq_store *s, lq_api_key **out, size_t *n, lq_error *err);
+	int (*key_revoke)(lq_store *s, int64_t id, lq_time at, lq_error *err);
+	int (*anon_event_add)(lq_store *s, const char *anonymous_id,
+			      lq_event *e, int *duplicate, lq_error *err);
+	int (*anon_events_take)(lq_store *s, const char *anonymous_id,
+				lq_event **out, size_t *n, lq_error *err);
+	int (*identity_get)(lq_store *s, const char *anonymous_id,
+			    int64_t *lead_id, lq_error *err);
+	int (*identity_link)(lq_store *s, const char *anonymous_id,
+			     int64_t lead_id, lq_time at, lq_error *err);
 	int (*stage_changes_each)(lq_store *s, lq_stage_change_fn fn,
 				  void *ctx, lq_error *err);
 	int (*stage_history)(lq_store *s, int64_t lead_id,

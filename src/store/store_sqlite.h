@@ -45,6 +45,15 @@ enum sq_stmt {
 	SQ_STAGE_ADD,
 	SQ_STAGE_HISTORY,
 	SQ_STAGE_CHANGES_EACH,
+	SQ_KEY_ADD,
+	SQ_KEY_BY_PREFIX,
+	SQ_KEYS,
+	SQ_KEY_REVOKE,
+	SQ_ANON_EVENT_ADD,
+	SQ_ANON_EVENTS_OF,
+	SQ_ANON_EVENTS_DELETE,
+	SQ_IDENTITY_GET,
+	SQ_IDENTITY_LINK,
 	SQ_COUNT_ALL,
 	SQ_ANSWER_SET,
 	SQ_ANSWERS,
@@ -186,6 +195,21 @@ int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
 			      lq_error *err);
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 				size_t *n, lq_error *err);
+int lq_store_sqlite_key_add(lq_store *s, lq_api_key *k, lq_error *err);
+int lq_store_sqlite_key_by_prefix(lq_store *s, const char *prefix,
+				  lq_api_key *out, lq_error *err);
+int lq_store_sqlite_keys(lq_store *s, lq_api_key **out, size_t *n,
+			 lq_error *err);
+int lq_store_sqlite_key_revoke(lq_store *s, int64_t id, lq_time at,
+			       lq_error *err);
+int lq_store_sqlite_anon_event_add(lq_store *s, const char *anonymous_id,
+				   lq_event *e, int *duplicate, lq_error *err);
+int lq_store_sqlite_anon_events_take(lq_store *s, const char *anonymous_id,
+				     lq_event **out, size_t *n, lq_error *err);
+int lq_store_sqlite_identity_get(lq_store *s, const char *anonymous_id,
+				 int64_t *lead_id, lq_error *err);
+int lq_store_sqlite_identity_link(lq_store *s, const char *anonymous_id,
+				  int64_t lead_id, lq_time at, lq_error *err);
 int lq_store_sqlite_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
 				       void *ctx, lq_error *err);
 int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,

@@ -113,3 +113,61 @@ int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 	}
 	return rc;
 }
+
+/* ---- anonymous visitors ----------------------------------------------------- */
+
+int lq_store_sqlite_anon_event_add(lq_store *s, const char *anonymous_id,
+				   lq_event *e, int *duplicate, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_ANON_EVENT_ADD];
+	int rc = lq_store_sqlite_bind_attrs(st, 4, &e->props, &q->json[0], err);
+
+	if (rc)
+		return rc;
+	if (sq_bind_text(st, 1, anonymous_id) || sq_bind_int(st, 2, e->at) ||
+	    sq_bind_text(st, 3, e->type) || sq_bind_text(st, 5, e->msg_id))
+		return lq_store_sqlite_fail(q, st, err, "store anonymous event");
+	rc = lq_store_sqlite_run(q, st, err, "store anonymous event");
+	if (rc)
+		return rc;
+	*duplicate = sqlite3_changes(q->db) == 0;
+	if (!*duplicate)
+		e->id = sqlite3_last_insert_rowid(q->db);
+	return 0;
+}
+
+static int read_anon_event(sqlite3_stmt *st, void *row, lq_error *err)
+{
+	return read_event(st, 1, row, err);
+}
+
+static void release_events(void *rows, size_t n)
+{
+	lq_events_free(rows, n);
+}
+
+int lq_store_sqlite_anon_events_take(lq_store *s, const char *anonymous_id,
+				     lq_event **out, size_t *n, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_ANON_EVENTS_OF];
+	void *rows = NULL;
+	int rc;
+
+	if (sq_bind_text(st, 1, anonymous_id))
+		return lq_store_sqlite_fail(q, st, err, "read anonymous events");
+	rc = lq_store_sqlite_collect(q, st, sizeof(lq_event), read_anon_event,
+				     release_events, &rows, n, err,
+				     "read anonymous events");
+	if (rc)
+		return rc;
+	st = q->stmt[SQ_ANON_EVENTS_DELETE];
+	if (sq_bind_text(st, 1, anonymous_id) ||
+	    (rc = lq_store_sqlite_run(q, st, err, "delete anonymous events"))) {
+		lq_events_free(rows, *n);
+		return rc ? rc : lq_store_sqlite_fail(q, st, err, "delete anonymous events");
+	}
+	*out = rows;
+	return 0;
+}

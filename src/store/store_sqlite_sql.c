@@ -116,6 +116,36 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_STAGE_HISTORY] =
 		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
 		"FROM stage_changes WHERE lead_id = ?1 ORDER BY at, id",
+	[SQ_KEY_ADD] =
+		"INSERT INTO api_keys (name, role, prefix, hash, created_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SQ_KEY_BY_PREFIX] =
+		"SELECT id, name, role, prefix, hash, created_at, revoked_at "
+		"FROM api_keys WHERE prefix = ?1",
+	[SQ_KEYS] =
+		"SELECT id, name, role, prefix, hash, created_at, revoked_at "
+		"FROM api_keys ORDER BY id",
+	[SQ_KEY_REVOKE] =
+		"UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND "
+		"revoked_at IS NULL",
+	/* A msg_id already stored as an identified or anonymous event is a
+	 * duplicate either way. */
+	[SQ_ANON_EVENT_ADD] =
+		"INSERT INTO anon_events (anonymous_id, at, type, props, msg_id) "
+		"SELECT ?1, ?2, ?3, ?4, ?5 WHERE ?5 IS NULL OR NOT EXISTS "
+		"(SELECT 1 FROM events WHERE msg_id = ?5) "
+		"ON CONFLICT DO NOTHING",
+	[SQ_ANON_EVENTS_OF] =
+		"SELECT id, 0, msg_id, type, at, props FROM anon_events "
+		"WHERE anonymous_id = ?1 ORDER BY at, id",
+	[SQ_ANON_EVENTS_DELETE] =
+		"DELETE FROM anon_events WHERE anonymous_id = ?1",
+	[SQ_IDENTITY_GET] =
+		"SELECT lead_id FROM identities WHERE anonymous_id = ?1",
+	[SQ_IDENTITY_LINK] =
+		"INSERT INTO identities (anonymous_id, lead_id, linked_at) "
+		"VALUES (?1, ?2, ?3) ON CONFLICT (anonymous_id) DO UPDATE SET "
+		"lead_id = excluded.lead_id, linked_at = excluded.linked_at",
 	[SQ_STAGE_CHANGES_EACH] =
 		"SELECT id, lead_id, from_stage, to_stage, at, actor, reason "
 		"FROM stage_changes ORDER BY lead_id, at, id",

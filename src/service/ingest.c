@@ -1,0 +1,239 @@
+/*
+ * ingest.c - write sessions for activity and identities: the code path
+ * both `leadq import events` and the tracking API take. A session is one
+ * transaction over many events (the server's group commit); each event is
+ * validated and its lead resolved before anything is written for it.
+ */
+#include "service/service.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/lead_record.h"
+#include "service/import_run.h"
+
+/* Clock skew tolerated between a sender and leadq. */
+#define FUTURE_SKEW (5 * LQ_MS_MINUTE)
+
+struct lq_ingest {
+	lq_import_run run;
+	lq_import_opts opts;
+	lq_import_report rep;
+};
+
+int lq_ingest_begin(lq_service *svc, lq_ingest **out, lq_error *err)
+{
+	lq_ingest *in = lq_xcalloc(1, sizeof *in);
+	in->opts.stage = LQ_STAGE_NONE;
+	int rc = lq_import_begin(&in->run, svc, "request", &in->opts, &in->rep,
+				 NULL, NULL, err);
+	if (rc) {
+		lq_import_end(&in->run, rc, err);
+		free(in);
+		return rc;
+	}
+	*out = in;
+	return 0;
+}
+
+const lq_import_report *lq_ingest_report(const lq_ingest *in)
+{
+	return &in->rep;
+}
+
+int lq_ingest_end(lq_ingest *in, int commit, lq_error *err)
+{
+	int rc = lq_import_end(&in->run, commit ? 0 : LQ_EINTERNAL, err);
+	free(in);
+	return commit ? rc : 0;
+}
+
+/* A new lead named by an email or an external id, entering at `at`. */
+static int create_lead(lq_import_run *run, const char *email,
+		       const char *external_id, lq_time at, int64_t *id,
+		       lq_error *err)
+{
+	lq_lead lead;
+	lq_lead_work *w;
+	int64_t account_id = 0;
+	int rc = 0;
+
+	lq_lead_init(&lead);
+	lead.external_id = lq_xstrdup(external_id);
+	if (email) {
+		lead.email = lq_xstrdup(email);
+		lq_str_lower(lead.email);
+		lead.email_domain = lq_email_domain(lead.email);
+		rc = lq_import_account(run, &lead, NULL, 0, &account_id, err);
+	}
+	lead.account_id = account_id;
+	lead.created_at = at;
+	if (rc == 0)
+		rc = lq_import_new_lead(run, &lead, LQ_STAGE_LEAD, at, &w, err);
+	if (rc == 0)
+		*id = w->lead.id;
+	lq_lead_free(&lead);
+	return rc;
+}
+
+/* Imports: an email or a known external id. */
+static int resolve_key(lq_import_run *run, const char *key, lq_time at,
+		       int64_t *id, lq_error *err)
+{
+	lq_lead lead;
+	lq_lead_init(&lead);
+	int rc = lq_service_find_lead(run->svc, key, &lead, err);
+	*id = lead.id;
+	lq_lead_free(&lead);
+	if (rc != LQ_ENOTFOUND)
+		return rc;
+	lq_error_clear(err);
+	if (!lq_looks_like_email(key))
+		return lq_error_set(err, LQ_ENOTFOUND,
+				    "unknown lead '%.200s': neither a known external id nor an email",
+				    key);
+	return create_lead(run, key, NULL, at, id, err);
+}
+
+/* Tracking API: the sender's user id, created when new. */
+static int resolve_user(lq_import_run *run, const char *user_id, lq_time at,
+			int64_t *id, lq_error *err)
+{
+	lq_lead lead;
+	int rc;
+
+	if (strlen(user_id) > 256)
+		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	lq_lead_init(&lead);
+	rc = lq_store_lead_by_external_id(run->svc->store, user_id, &lead, err);
+	if (rc == LQ_ENOTFOUND && lq_looks_like_email(user_id))
+		rc = lq_store_lead_by_email(run->svc->store, user_id, &lead, err);
+	*id = lead.id;
+	lq_lead_free(&lead);
+	if (rc != LQ_ENOTFOUND)
+		return rc;
+	lq_error_clear(err);
+	return create_lead(run, lq_looks_like_email(user_id) ? user_id : NULL,
+			   user_id, at, id, err);
+}
+
+static int check_time(lq_service *svc, lq_time at, lq_error *err)
+{
+	char a[LQ_TIME_STRLEN], n[LQ_TIME_STRLEN];
+	if (at <= svc->now + FUTURE_SKEW)
+		return 0;
+	lq_time_format(at, a);
+	lq_time_format(svc->now, n);
+	return lq_error_set(err, LQ_EINVAL, "event time %s is later than now (%s)", a, n);
+}
+
+/* Store ev for lead_id and score it. */
+static int add_for_lead(lq_import_run *run, lq_event *ev, int *duplicate,
+			lq_error *err)
+{
+	lq_lead_work *w;
+	int rc = lq_store_event_add(run->svc->store, ev, duplicate, err);
+	if (rc || *duplicate) {
+		run->rep->duplicates += rc == 0;
+		return rc;
+	}
+	run->rep->stored++;
+	rc = lq_workset_get(run->svc, &run->ws, ev->lead_id, &w, err);
+	if (rc == 0)
+		rc = lq_work_add_event(run->svc, w, ev, &run->rep->stage_changes, err);
+	return rc;
+}
+
+int lq_ingest_event(lq_ingest *in, const lq_who *who, lq_event *ev,
+		    int *duplicate, lq_error *err)
+{
+	return lq_import_event(&in->run, who, ev, duplicate, err);
+}
+
+int lq_import_event(lq_import_run *run, const lq_who *who, lq_event *ev,
+		    int *duplicate, lq_error *err)
+{
+	int64_t linked;
+	int rc = check_time(run->svc, ev->at, err);
+
+	*duplicate = 0;
+	if (rc)
+		return rc;
+	if (who->key)
+		rc = resolve_key(run, who->key, ev->at, &ev->lead_id, err);
+	else if (who->user_id)
+		rc = resolve_user(run, who->user_id, ev->at, &ev->lead_id, err);
+	else if (who->anonymous_id) {
+		rc = lq_store_identity_get(run->svc->store, who->anonymous_id,
+					   &linked, err);
+		if (rc == LQ_ENOTFOUND) {
+			lq_error_clear(err);
+			rc = lq_store_anon_event_add(run->svc->store, who->anonymous_id,
+						     ev, duplicate, err);
+			run->rep->duplicates += rc == 0 && *duplicate;
+			run->rep->stored += rc == 0 && !*duplicate;
+			return rc;
+		}
+		ev->lead_id = linked;
+	} else {
+		return lq_error_set(err, LQ_EINVAL, "userId or anonymousId is required");
+	}
+	return rc ? rc : add_for_lead(run, ev, duplicate, err);
+}
+
+/* Link anonymous_id to lead_id and score its kept events under the lead. */
+static int adopt_visitor(lq_import_run *run, const char *anonymous_id,
+			 int64_t lead_id, lq_error *err)
+{
+	lq_event *ev = NULL;
+	size_t n = 0;
+	int rc = lq_store_identity_link(run->svc->store, anonymous_id, lead_id,
+					run->svc->now, err);
+	if (rc == 0)
+		rc = lq_store_anon_events_take(run->svc->store, anonymous_id, &ev, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int dup = 0;
+		ev[i].lead_id = lead_id;
+		ev[i].id = 0;
+		rc = add_for_lead(run, &ev[i], &dup, err);
+		run->rep->stored -= rc == 0 && !dup; /* counted when first kept */
+	}
+	lq_events_free(ev, n);
+	return rc;
+}
+
+int lq_ingest_identify(lq_ingest *in, const lq_who *who,
+		       struct lq_lead_input *traits, lq_error *err)
+{
+	lq_import_run *run = &in->run;
+	int64_t id = 0;
+	int rc;
+
+	if (who->user_id) {
+		free(traits->lead.external_id);
+		traits->lead.external_id = lq_xstrdup(who->user_id);
+		if (!traits->lead.email && lq_looks_like_email(who->user_id)) {
+			traits->lead.email = lq_xstrdup(who->user_id);
+			lq_str_lower(traits->lead.email);
+			traits->lead.email_domain = lq_email_domain(traits->lead.email);
+		}
+	}
+	if (!traits->lead.external_id && !traits->lead.email)
+		return lq_error_set(err, LQ_EINVAL,
+				    "identify needs a userId or an email trait");
+	rc = lq_import_lead_record(run, traits, &id, err);
+	if (rc == 0 && who->anonymous_id && *who->anonymous_id)
+		rc = adopt_visitor(run, who->anonymous_id, id, err);
+	return rc;
+}
+
+int lq_ingest_alias(lq_ingest *in, const lq_who *who, const char *previous_id,
+		    lq_error *err)
+{
+	lq_import_run *run = &in->run;
+	int64_t id = 0;
+	if (!who->user_id || !previous_id || !*previous_id)
+		return lq_error_set(err, LQ_EINVAL, "alias needs userId and previousId");
+	int rc = resolve_user(run, who->user_id, run->svc->now, &id, err);
+	return rc ? rc : adopt_visitor(run, previous_id, id, err);
+}
