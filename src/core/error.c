@@ -75,5 +75,6 @@ void lq_error_format(const lq_error *err, char *out, size_t outsz)
 
 int lq_error_is_user(int code)
 {
-	return code == LQ_EINVAL || code == LQ_ENOTFOUND || code == LQ_ECONFLICT;
+	return code == LQ_EINVAL || code == LQ_ENOTFOUND || code == LQ_ECONFLICT ||
+	       code == LQ_ETOOBIG;
 }

@@ -20,6 +20,7 @@ enum {
 	LQ_ENOMEM = -4,    /* allocation failed */
 	LQ_EIO = -5,       /* the database or a file could not be read/written */
 	LQ_EINTERNAL = -6, /* a bug or an unexpected library failure */
+	LQ_ETOOBIG = -7,   /* input larger than its limit (HTTP 413) */
 };
 
 typedef struct lq_error {
