@@ -66,33 +66,6 @@ static void sla_text(lq_time due, lq_time now, char *out, size_t n)
 	snprintf(out, n, "%s %s", d, due >= now ? "left" : "late");
 }
 
-static void queue_json(const lq_queue *q, lq_time now, FILE *out)
-{
-	lq_buf b = LQ_BUF_INIT;
-	char due[LQ_TIME_STRLEN];
-	lq_buf_addf(&b, "{\"total\":%zu,\"leads\":[", q->total);
-	for (size_t i = 0; i < q->n; i++) {
-		const lq_queue_row *r = &q->rows[i];
-		lq_buf_adds(&b, i ? ",{\"lead\":" : "{\"lead\":");
-		lq_json_lead(&b, &r->row.lead);
-		lq_buf_adds(&b, ",\"owner\":");
-		r->row.lead.owner ? lq_buf_add_json_str(&b, r->row.lead.owner)
-				  : lq_buf_adds(&b, "null");
-		lq_buf_addf(&b, ",\"grade\":\"%c\",\"engagement\":%.2f,\"score\":%.2f,\"sla_due\":",
-			    r->row.scored ? r->row.grade : 'F', r->row.engagement, r->row.score);
-		if (r->due) {
-			lq_time_format(r->due, due);
-			lq_buf_addf(&b, "\"%s\",\"sla_left_seconds\":%lld}", due,
-				    (long long)((r->due - now) / 1000));
-		} else {
-			lq_buf_adds(&b, "null,\"sla_left_seconds\":null}");
-		}
-	}
-	lq_buf_adds(&b, "]}\n");
-	fputs(lq_buf_str(&b), out);
-	lq_buf_free(&b);
-}
-
 static void queue_table(const lq_queue *q, lq_time now, lq_format fmt, FILE *out)
 {
 	static const char *const cols[] = {">ID", "LEAD", "COMPANY", "GRADE", ">ENG",
@@ -125,10 +98,19 @@ static void queue_table(const lq_queue *q, lq_time now, lq_format fmt, FILE *out
 	lq_buf_free(&label);
 }
 
+static void print_json_queue(const lq_queue *q, lq_time now)
+{
+	lq_buf b = LQ_BUF_INIT;
+	lq_json_queue(&b, q, now);
+	lq_buf_addc(&b, '\n');
+	fputs(lq_buf_str(&b), stdout);
+	lq_buf_free(&b);
+}
+
 static void print_queue(const lq_queue *q, lq_time now, lq_format fmt)
 {
 	if (fmt == LQ_FMT_JSON)
-		queue_json(q, now, stdout);
+		print_json_queue(q, now);
 	else
 		queue_table(q, now, fmt, stdout);
 }
@@ -158,31 +140,14 @@ int lq_cmd_queue(lq_cli *cli, int argc, char **argv)
 	return rc;
 }
 
-static void tasks_json(const lq_task *t, size_t n, lq_time now)
-{
-	lq_buf b = LQ_BUF_INIT;
-	char due[LQ_TIME_STRLEN];
-	lq_buf_adds(&b, "{\"tasks\":[");
-	for (size_t i = 0; i < n; i++) {
-		lq_time_format(t[i].due, due);
-		lq_buf_addf(&b, "%s{\"id\":%lld,\"lead_id\":%lld,\"owner\":", i ? "," : "",
-			    (long long)t[i].id, (long long)t[i].lead_id);
-		t[i].owner ? lq_buf_add_json_str(&b, t[i].owner) : lq_buf_adds(&b, "null");
-		lq_buf_addf(&b, ",\"due\":\"%s\",\"overdue\":%s,\"done\":%s,\"text\":", due,
-			    !t[i].done_at && t[i].due < now ? "true" : "false",
-			    t[i].done_at ? "true" : "false");
-		lq_buf_add_json_str(&b, t[i].text);
-		lq_buf_addc(&b, '}');
-	}
-	lq_buf_adds(&b, "]}\n");
-	fputs(lq_buf_str(&b), stdout);
-	lq_buf_free(&b);
-}
-
 static void print_tasks(const lq_task *t, size_t n, lq_time now, lq_format fmt)
 {
 	if (fmt == LQ_FMT_JSON) {
-		tasks_json(t, n, now);
+		lq_buf b = LQ_BUF_INIT;
+		lq_json_tasks(&b, t, n, now);
+		lq_buf_addc(&b, '\n');
+		fputs(lq_buf_str(&b), stdout);
+		lq_buf_free(&b);
 		return;
 	}
 	{

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "io/json_out.h"
 #include "service/service.h"
 
 void lq_render_lead_list(const lq_lead_list *l, lq_format fmt, FILE *out);
@@ -17,10 +18,6 @@ void lq_render_lead_list(const lq_lead_list *l, lq_format fmt, FILE *out);
 void lq_render_lead_detail(const lq_lead_detail *d, lq_format fmt, int full,
 			   FILE *out);
 
-/* JSON pieces, reused by other renderers. */
-void lq_json_lead(lq_buf *b, const lq_lead *l);
-void lq_json_account(lq_buf *b, const lq_account *a);
-void lq_json_explanation(lq_buf *b, const lq_explanation *x);
 
 /* "Ana Lima <ana@acme.io>", else the email, else the external id. */
 void lq_lead_label(const lq_lead *l, lq_buf *out);

@@ -169,120 +169,15 @@ static void print_followup(const lq_lead_detail *d, FILE *out)
 	}
 }
 
-static void followup_json(lq_buf *b, const lq_lead_detail *d)
-{
-	char at[LQ_TIME_STRLEN];
-	lq_buf_adds(b, ",\"checklist\":{");
-	for (size_t i = 0; i < d->nanswers; i++) {
-		lq_buf_adds(b, i ? "," : "");
-		lq_buf_add_json_str(b, d->answers[i].item);
-		lq_buf_addc(b, ':');
-		lq_buf_add_json_str(b, d->answers[i].value);
-	}
-	lq_buf_adds(b, "},\"notes\":[");
-	for (size_t i = 0; i < d->nnotes; i++) {
-		lq_time_format(d->notes[i].at, at);
-		lq_buf_addf(b, "%s{\"id\":%lld,\"cycle\":%d,\"at\":\"%s\",\"actor\":", i ? "," : "",
-			    (long long)d->notes[i].id, d->notes[i].cycle, at);
-		lq_buf_add_json_str(b, d->notes[i].actor ? d->notes[i].actor : "");
-		lq_buf_adds(b, ",\"text\":");
-		lq_buf_add_json_str(b, d->notes[i].text);
-		lq_buf_addc(b, '}');
-	}
-	lq_buf_adds(b, "],\"tasks\":[");
-	for (size_t i = 0; i < d->ntasks; i++) {
-		lq_time_format(d->tasks[i].due, at);
-		lq_buf_addf(b, "%s{\"id\":%lld,\"due\":\"%s\",\"done\":%s,\"text\":", i ? "," : "",
-			    (long long)d->tasks[i].id, at, d->tasks[i].done_at ? "true" : "false");
-		lq_buf_add_json_str(b, d->tasks[i].text);
-		lq_buf_addc(b, '}');
-	}
-	lq_buf_addc(b, ']');
-}
-
-static void history_json(lq_buf *b, const lq_lead_detail *d)
-{
-	char at[LQ_TIME_STRLEN];
-	lq_buf_adds(b, "[");
-	for (size_t i = 0; i < d->nhistory; i++) {
-		const lq_stage_change *c = &d->history[i];
-		lq_time_format(c->at, at);
-		lq_buf_addf(b, "%s{\"from\":", i ? "," : "");
-		if (c->from == LQ_STAGE_NONE)
-			lq_buf_adds(b, "null");
-		else
-			lq_buf_add_json_str(b, lq_stage_name(c->from));
-		lq_buf_addf(b, ",\"to\":\"%s\",\"at\":\"%s\",\"actor\":",
-			    lq_stage_name(c->to), at);
-		lq_buf_add_json_str(b, c->actor ? c->actor : "");
-		lq_buf_adds(b, ",\"reason\":");
-		if (c->reason)
-			lq_buf_add_json_str(b, c->reason);
-		else
-			lq_buf_adds(b, "null");
-		lq_buf_addc(b, '}');
-	}
-	lq_buf_addc(b, ']');
-}
-
-static void events_json(lq_buf *b, const lq_lead_detail *d)
-{
-	char at[LQ_TIME_STRLEN];
-	lq_buf_adds(b, "[");
-	for (size_t i = 0; i < d->nevents; i++) {
-		const lq_event *e = &d->events[i];
-		lq_time_format(e->at, at);
-		lq_buf_addf(b, "%s{\"id\":%lld,\"msg_id\":", i ? "," : "",
-			    (long long)e->id);
-		if (e->msg_id)
-			lq_buf_add_json_str(b, e->msg_id);
-		else
-			lq_buf_adds(b, "null");
-		lq_buf_adds(b, ",\"type\":");
-		lq_buf_add_json_str(b, e->type);
-		lq_buf_addf(b, ",\"at\":\"%s\",\"properties\":", at);
-		lq_attrs_to_json(&e->props, b);
-		lq_buf_addc(b, '}');
-	}
-	lq_buf_addc(b, ']');
-}
-
-static void detail_json(const lq_lead_detail *d, int full, FILE *out)
-{
-	lq_buf b = LQ_BUF_INIT;
-	lq_buf_adds(&b, "{\"lead\":");
-	lq_json_lead(&b, &d->lead);
-	if (full) {
-		lq_buf_adds(&b, ",\"account\":");
-		if (d->has_account)
-			lq_json_account(&b, &d->account);
-		else
-			lq_buf_adds(&b, "null");
-		lq_buf_adds(&b, ",\"history\":");
-		history_json(&b, d);
-		lq_buf_adds(&b, ",\"events\":");
-		events_json(&b, d);
-		followup_json(&b, d);
-	}
-	lq_buf_adds(&b, ",\"model\":");
-	if (d->explained) {
-		lq_buf_addf(&b, "{\"version\":%lld,\"name\":", (long long)d->model_version);
-		lq_buf_add_json_str(&b, d->model_name ? d->model_name : "");
-		lq_buf_adds(&b, "},\"explanation\":");
-		lq_json_explanation(&b, &d->explanation);
-	} else {
-		lq_buf_adds(&b, "null,\"explanation\":null");
-	}
-	lq_buf_adds(&b, "}\n");
-	fputs(lq_buf_str(&b), out);
-	lq_buf_free(&b);
-}
-
 void lq_render_lead_detail(const lq_lead_detail *d, lq_format fmt, int full,
 			   FILE *out)
 {
 	if (fmt == LQ_FMT_JSON) {
-		detail_json(d, full, out);
+		lq_buf b = LQ_BUF_INIT;
+		lq_json_lead_detail(&b, d, full);
+		lq_buf_addc(&b, '\n');
+		fputs(lq_buf_str(&b), out);
+		lq_buf_free(&b);
 		return;
 	}
 	if (full)

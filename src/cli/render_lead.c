@@ -77,37 +77,6 @@ static void list_table(const lq_lead_list *l, FILE *out)
 	lq_buf_free(&label);
 }
 
-static void row_json(lq_buf *b, const lq_lead_row *r)
-{
-	lq_buf_adds(b, "{\"lead\":");
-	lq_json_lead(b, &r->lead);
-	lq_buf_adds(b, ",\"account\":");
-	if (r->account.domain)
-		lq_json_account(b, &r->account);
-	else
-		lq_buf_adds(b, "null");
-	if (r->scored)
-		lq_buf_addf(b, ",\"score\":{\"grade\":\"%c\",\"fit\":%.10g,"
-			    "\"channel\":%.10g,\"engagement\":%.2f,\"score\":%.2f}}",
-			    r->grade, r->fit, r->channel, r->engagement, r->score);
-	else
-		lq_buf_adds(b, ",\"score\":null}");
-}
-
-static void list_json(const lq_lead_list *l, FILE *out)
-{
-	lq_buf b = LQ_BUF_INIT;
-	lq_buf_addf(&b, "{\"total\":%zu,\"leads\":[", l->total);
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			lq_buf_addc(&b, ',');
-		row_json(&b, &l->rows[i]);
-	}
-	lq_buf_adds(&b, "]}\n");
-	fputs(lq_buf_str(&b), out);
-	lq_buf_free(&b);
-}
-
 static void list_csv(const lq_lead_list *l, FILE *out)
 {
 	lq_buf b = LQ_BUF_INIT;
@@ -138,8 +107,13 @@ static void list_csv(const lq_lead_list *l, FILE *out)
 
 void lq_render_lead_list(const lq_lead_list *l, lq_format fmt, FILE *out)
 {
-	if (fmt == LQ_FMT_JSON)
-		list_json(l, out);
+	if (fmt == LQ_FMT_JSON) {
+		lq_buf b = LQ_BUF_INIT;
+		lq_json_lead_list(&b, l);
+		lq_buf_addc(&b, '\n');
+		fputs(lq_buf_str(&b), out);
+		lq_buf_free(&b);
+	}
 	else if (fmt == LQ_FMT_CSV)
 		list_csv(l, out);
 	else
