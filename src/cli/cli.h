@@ -19,6 +19,7 @@ enum { LQ_EXIT_OK = 0, LQ_EXIT_INTERNAL = 1, LQ_EXIT_USER = 2 };
 typedef struct lq_cli {
 	const char *db;     /* --db, LEADQ_DB, or ./leadq.db */
 	lq_time now;        /* --now, LEADQ_NOW, or the clock at start */
+	int now_fixed;      /* 1 when --now or LEADQ_NOW gave it */
 	const char *prog;   /* "leadq" */
 } lq_cli;
 
@@ -61,5 +62,14 @@ int lq_cmd_tasks(lq_cli *cli, int argc, char **argv);
 int lq_cmd_webhook(lq_cli *cli, int argc, char **argv);
 int lq_cmd_outbox(lq_cli *cli, int argc, char **argv);
 int lq_cmd_deliver(lq_cli *cli, int argc, char **argv);
+int lq_cmd_serve(lq_cli *cli, int argc, char **argv);
+int lq_cmd_funnel(lq_cli *cli, int argc, char **argv);
+int lq_cmd_key(lq_cli *cli, int argc, char **argv);
+int lq_cmd_backtest(lq_cli *cli, int argc, char **argv);
+/* learning: insights, learn, score-predict, predict */
+int lq_cmd_insights(lq_cli *cli, int argc, char **argv);
+int lq_cmd_learn(lq_cli *cli, int argc, char **argv);
+int lq_cmd_score_predict(lq_cli *cli, int argc, char **argv);
+int lq_cmd_predict(lq_cli *cli, int argc, char **argv);
 
 #endif

@@ -33,6 +33,14 @@ static const lq_cmd commands[] = {
 	{"webhook", lq_cmd_webhook, "add, list or remove alert webhooks"},
 	{"outbox", lq_cmd_outbox, "alerts waiting for delivery; retry a dead one"},
 	{"deliver", lq_cmd_deliver, "one alert delivery pass (for cron)"},
+	{"serve", lq_cmd_serve, "serve the HTTP API, tracking API and dashboard"},
+	{"funnel", lq_cmd_funnel, "conversion and time between stages, by cohort and group"},
+	{"key", lq_cmd_key, "create, list or revoke API keys"},
+	{"backtest", lq_cmd_backtest, "replay history under a model: weekly MQLs, precision, recall"},
+	{"insights", lq_cmd_insights, "which attribute values leads with an outcome share"},
+	{"learn", lq_cmd_learn, "fit a model on history; write a draft scoring model"},
+	{"score-predict", lq_cmd_score_predict, "store every lead's learned probability"},
+	{"predict", lq_cmd_predict, "one lead's learned probability, explained"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -63,8 +71,10 @@ static int set_now(lq_cli *cli, const char *s, const char *from)
 {
 	lq_error err;
 	lq_error_clear(&err);
-	if (lq_time_parse_iso(s, &cli->now, &err) == 0)
+	if (lq_time_parse_iso(s, &cli->now, &err) == 0) {
+		cli->now_fixed = 1;
 		return 0;
+	}
 	lq_error_prefix(&err, "%s", from);
 	return lq_cli_fail(&err);
 }

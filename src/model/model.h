@@ -25,6 +25,9 @@
 #define LQ_MODEL_MAX_SECRET 256
 #define LQ_MODEL_MAX_ATTEMPTS 100      /* webhook max_attempts: 1..this */
 #define LQ_MODEL_DEFAULT_ATTEMPTS 8
+#define LQ_MODEL_MAX_EVENT_MAP 1000    /* entries in event_map */
+#define LQ_MODEL_MAX_SEGMENT_EVENT 256 /* bytes of an event_map event name */
+#define LQ_MODEL_MAX_EVENT_TYPE 64     /* bytes of a leadq event type */
 
 /* A fit or channel rule. */
 typedef struct lq_rule {
@@ -94,6 +97,14 @@ const char *lq_alert_name(unsigned one_bit);
  * outsz > 0 (truncated when too small). */
 void lq_alert_format_list(unsigned mask, char *out, size_t outsz);
 
+/* One event_map entry: a Segment event name (any text, as written) and the
+ * leadq event type it stands for ([a-z0-9_]{1,LQ_MODEL_MAX_EVENT_TYPE}). */
+typedef struct lq_event_map_entry {
+	char *name;          /* "Demo Requested" */
+	char *type;          /* "demo_request" */
+	int line, col;       /* where the entry's name is in the model file */
+} lq_event_map_entry;
+
 /* One problem found while loading: position + message. */
 typedef struct lq_diags {
 	lq_error *items;
@@ -132,6 +143,10 @@ typedef struct lq_model {
 					0 keep_engagement (the default) */
 	lq_model_webhook *webhooks;
 	size_t nwebhooks;
+	lq_event_map_entry *event_map; /* event_map:, in file order */
+	size_t nevent_map;
+	/* lookup indexes over event_map, private to model_event_map.c */
+	lq_event_map_entry **event_map_exact, **event_map_nocase;
 	char *text;                  /* the YAML source as loaded */
 } lq_model;
 
@@ -160,6 +175,12 @@ char lq_model_grade(const lq_model *m, double fit);
  * "need" or "timing" ("money" -> "budget", "urgency" -> "timing": ANUM
  * aliases); NULL when item is not an sql_requires name. Static string. */
 const char *lq_model_sql_item(const char *item);
+
+/* The leadq event type event_map gives a Segment event name: the entry
+ * written exactly so first, else the first entry (in file order) equal to
+ * it ignoring ASCII case; NULL when none matches (or m or segment_event is
+ * NULL). Borrowed from the model. */
+const char *lq_model_event_type(const lq_model *m, const char *segment_event);
 
 /* True when item is an sqo_requires name (buy_cycle, influencer,
  * time_frame, opportunity_size, follow_up). */

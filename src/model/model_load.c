@@ -3,11 +3,13 @@
  * and the model's lifetime (lq_model_free, lq_model_grade). Handles the
  * top level, version, name, lists, grades and stages; the rule sections
  * are in model_rules.c, routing, on_recycle and webhooks in
- * model_lifecycle.c. Every problem is collected (sorted by line) and a
- * model with any problem is freed, never returned half-built. The only I/O
- * is reading the model file in lq_model_load_file.
+ * model_lifecycle.c, event_map in model_event_map.c. Every problem is
+ * collected (sorted by line) and a model with any problem is freed, never
+ * returned half-built. The only I/O is reading the model file in
+ * lq_model_load_file.
  */
 #include "model/model_internal.h"
+#include "model/model_event_map.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,10 +23,7 @@
 
 static const char *const top_keys[] = {
 	"version", "name", "lists", "grades", "fit", "channel", "engagement",
-	"stages", "routing", "on_recycle", "webhooks",
-	/* reserved: accepted and ignored until a later issue fills it in */
-	"event_map",
-	NULL};
+	"stages", "routing", "on_recycle", "webhooks", "event_map", NULL};
 static const char *const grade_keys[] = {"A", "B", "C", "D", NULL};
 static const char *const stage_keys[] = {"mql", "hand_raiser", "sal_sla",
 					 "sql_requires", "sqo_requires", NULL};
@@ -118,6 +117,7 @@ void lq_model_free(lq_model *m)
 	free_strv(m->sql_requires, m->nsql_requires);
 	free_strv(m->sqo_requires, m->nsqo_requires);
 	lq_model_free_lifecycle(m);
+	lq_model_free_event_map(m);
 	free(m->text);
 	free(m);
 }
@@ -344,6 +344,7 @@ static void load_root(lq_ml *ml, const yaml_node_t *root)
 	if ((v = lq_model_get(ml, root, "stages")))
 		load_stages(ml, v);
 	lq_model_load_lifecycle(ml, root);
+	lq_model_load_event_map(ml, lq_model_get(ml, root, "event_map"));
 }
 
 /* ---- YAML parsing ---- */

@@ -36,6 +36,24 @@ int lq_ingest_begin(lq_service *svc, lq_ingest **out, lq_error *err)
 	return 0;
 }
 
+int lq_ingest_lead(lq_ingest *in, struct lq_lead_input *rec, int64_t *id,
+		   lq_error *err)
+{
+	return lq_import_lead_record(&in->run, rec, id, err);
+}
+
+int lq_ingest_flush(lq_ingest *in, lq_error *err)
+{
+	return lq_workset_flush(in->run.svc, &in->run.ws, err);
+}
+
+void lq_ingest_forget(lq_ingest *in)
+{
+	size_t limit = in->run.ws.limit;
+	lq_workset_free(&in->run.ws);
+	lq_workset_init(&in->run.ws, limit);
+}
+
 const lq_import_report *lq_ingest_report(const lq_ingest *in)
 {
 	return &in->rep;

@@ -59,6 +59,31 @@ void lq_service_close(lq_service *svc)
 	free(svc);
 }
 
+int lq_service_forget(lq_service *svc, const char *key, lq_error *err)
+{
+	lq_lead lead;
+	lq_lead_init(&lead);
+	int rc = lq_service_find_lead(svc, key, &lead, err);
+	int64_t id = lead.id;
+	lq_lead_free(&lead);
+	if (rc == 0)
+		rc = lq_store_begin(svc->store, err);
+	if (rc)
+		return rc;
+	rc = lq_store_lead_erase(svc->store, id, err);
+	if (rc == 0)
+		rc = lq_store_commit(svc->store, err);
+	if (rc)
+		lq_store_rollback(svc->store);
+	return rc;
+}
+
+int lq_service_accounts(lq_service *svc, size_t limit, size_t offset,
+			lq_account **out, size_t *n, lq_error *err)
+{
+	return lq_store_accounts(svc->store, limit, offset, out, n, err);
+}
+
 /* "123" or "#123" -> 123; 0 when key is not a lead number. */
 static int64_t key_as_id(const char *key)
 {

@@ -243,6 +243,16 @@ typedef struct lq_deliver_report {
 int lq_service_deliver(lq_service *svc, size_t limit, int max_attempts,
 		       lq_deliver_report *rep, lq_error *err);
 
+/* ---- erasure and accounts ------------------------------------------------ */
+
+/* Erase the personal data of the lead named by key, in one transaction
+ * (see lq_store_lead_erase: the funnel keeps an anonymous row). */
+int lq_service_forget(lq_service *svc, const char *key, lq_error *err);
+
+/* Accounts by id, at most limit (0: all) from offset. */
+int lq_service_accounts(lq_service *svc, size_t limit, size_t offset,
+			lq_account **out, size_t *n, lq_error *err);
+
 /* ---- ingestion sessions (the tracking API writes through these) ---------- */
 
 /* Who an event or a call is about. Exactly one way of naming applies:
@@ -277,6 +287,14 @@ int lq_ingest_identify(lq_ingest *in, const lq_who *who,
 /* alias: previous_id (an anonymous id) is the lead named by who. */
 int lq_ingest_alias(lq_ingest *in, const lq_who *who,
 		    const char *previous_id, lq_error *err);
+/* Create or update a lead from a record (as `import leads` does); *id
+ * gets its id. */
+int lq_ingest_lead(lq_ingest *in, struct lq_lead_input *rec, int64_t *id,
+		   lq_error *err);
+/* Write back the leads the session holds in memory (before releasing a
+ * savepoint), or forget them without writing (after undoing to one). */
+int lq_ingest_flush(lq_ingest *in, lq_error *err);
+void lq_ingest_forget(lq_ingest *in);
 /* Counts of what the session did so far. */
 const lq_import_report *lq_ingest_report(const lq_ingest *in);
 /* Commit (commit != 0) or roll back, and free the session. Returns the
@@ -286,5 +304,246 @@ int lq_ingest_end(lq_ingest *in, int commit, lq_error *err);
 /* Resolve a lead key (email, external id, or "#123"/"123" id). */
 int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
 			 lq_error *err);
+
+/* ---- api keys ---- */
+
+/* Who an API key speaks for. What each role may do over the HTTP API:
+ *   ingest     send events only (the tracking API: track, identify, alias)
+ *   sales      read leads; act on the lifecycle (accept, reject, qualify,
+ *              opportunity, won, lost, notes, tasks)
+ *   marketing  read leads; read and change the scoring model
+ *   admin      everything, managing API keys and webhooks included
+ * A route names the set of roles it admits (a mask of LQ_ROLE_* bits);
+ * admin always passes. */
+typedef enum {
+	LQ_ROLE_INGEST = 1,
+	LQ_ROLE_SALES = 2,
+	LQ_ROLE_MARKETING = 4,
+	LQ_ROLE_ADMIN = 8,
+} lq_role;
+
+/* "admin", "sales", "marketing", "ingest" (any case) -> the role; 0 when
+ * s is NULL or unknown. */
+lq_role lq_role_parse(const char *s);
+/* The lowercase name, "unknown" for anything else. */
+const char *lq_role_name(lq_role r);
+/* 1 when a key with role `have` may call a route open to needed_mask (a
+ * set of LQ_ROLE_* bits); admin is always allowed, so an empty mask means
+ * admin only. 0 when have is not exactly one role. */
+int lq_role_allows(lq_role have, unsigned needed_mask);
+
+/* Key text: "lq_<prefix>_<secret>", prefix 12 lowercase hex digits (public,
+ * stored, finds the key), secret 32 random bytes in unpadded base64url (43
+ * characters). Only hex(BLAKE2b-256(secret bytes)) is stored. */
+#define LQ_KEY_PREFIX_LEN 12
+#define LQ_KEY_SECRET_LEN 43
+#define LQ_KEY_LEN (3 + LQ_KEY_PREFIX_LEN + 1 + LQ_KEY_SECRET_LEN)
+
+/* Create a key for role (see lq_role_parse) with an optional name (NULL,
+ * at most 100 bytes, no control characters). *key_out gets the full key,
+ * the only time it exists in clear: show it once, never log it; the caller
+ * frees it (sodium_memzero first is kind). *id gets the key's id. A bad
+ * role or name is LQ_EINVAL. */
+int lq_service_key_create(lq_service *svc, const char *role, const char *name,
+			  char **key_out, int64_t *id, lq_error *err);
+/* 0 when key is a valid, unrevoked key: out gets its id, name, role,
+ * prefix and times (hash left NULL; free with lq_api_key_free). Any other
+ * key (malformed, unknown prefix, wrong secret, revoked) is LQ_ENOTFOUND
+ * with the same message, "invalid api key", whatever the reason; the
+ * secret is compared in constant time. Other codes: the store failed. */
+int lq_service_key_verify(lq_service *svc, const char *key, lq_api_key *out,
+			  lq_error *err);
+/* Revoke key id at svc->now; LQ_ENOTFOUND when no valid key has that id. */
+int lq_service_key_revoke(lq_service *svc, int64_t id, lq_error *err);
+/* Every key, revoked ones included, by id; hashes are left NULL. Free with
+ * lq_api_keys_free. */
+int lq_service_keys(lq_service *svc, lq_api_key **out, size_t *n,
+		    lq_error *err);
+
+/* ---- funnel ---- */
+
+#include "engine/funnel.h"
+
+/* A funnel query as a front end receives it: every field is text so the
+ * CLI and the HTTP API validate it the same way; NULL means the default. */
+typedef struct lq_funnel_query {
+	const char *cohort;       /* "mql" (default) or "created" */
+	const char *from, *to;    /* ISO 8601; entries from <= time < to */
+	const char *by;           /* source, grade, owner, month, week,
+				     attr.NAME, account.FIELD (domain, name,
+				     industry, employees, revenue, traffic,
+				     ad_spend, tech, attr.NAME); NULL: none */
+	const char *trend;        /* "week" or "month": rows per period */
+} lq_funnel_query;
+
+/* The answer: the engine's result plus the query it answers and notes
+ * for the reader (negative durations left out, recycles...). Rendered by
+ * io/funnel_json.h (JSON) and the CLI (table, CSV). */
+typedef struct lq_funnel_report {
+	lq_funnel_result result;
+	char *by;                 /* NULL when not grouped */
+	lq_funnel_period trend;
+	int has_from, has_to;
+	lq_time from, to;
+	char **notes;
+	size_t nnotes;
+} lq_funnel_report;
+
+/* Walk every lead and stage change and compute the funnel. A bad query is
+ * LQ_EINVAL with err->field naming the part at fault (cohort, from, to,
+ * by, trend). Free with lq_funnel_report_free. */
+int lq_service_funnel(lq_service *svc, const lq_funnel_query *q,
+		      lq_funnel_report *out, lq_error *err);
+void lq_funnel_report_free(lq_funnel_report *r);
+
+/* ---- backtest ---- */
+
+#include "engine/backtest.h"
+
+/* The name that stands for the applied model instead of a file. */
+#define LQ_BACKTEST_CURRENT "@current"
+
+typedef struct lq_backtest_request {
+	/* model files (or LQ_BACKTEST_CURRENT): [0] the model, [1] --vs */
+	const char *files[LQ_BACKTEST_MAX_MODELS];
+	size_t nmodels;            /* 1 or 2 */
+	lq_time from, to;          /* window [from, to) on MQL and won times;
+				      LQ_TIME_MIN / LQ_BACKTEST_NEVER: open */
+	size_t capacity;           /* MQLs kept per ISO week; 0: no cap */
+} lq_backtest_request;
+
+/* One model, open window, no capacity (files still to set). */
+void lq_backtest_request_init(lq_backtest_request *rq);
+
+typedef struct lq_backtest_result {
+	lq_model *models[LQ_BACKTEST_MAX_MODELS];
+	lq_backtest_report report; /* see engine/backtest.h for the meaning */
+	size_t events_read;        /* events read from the store */
+} lq_backtest_result;
+
+/* Replay the stored history under each model without writing anything
+ * (semantics in engine/backtest.h). A model that does not load fails with
+ * LQ_EINVAL (LQ_ENOTFOUND for a missing file) and every problem of every
+ * file in diags (may be NULL; caller frees with lq_diags_free), as
+ * FILE:LINE:COL. Caller frees out with lq_backtest_result_free. */
+int lq_service_backtest(lq_service *svc, const lq_backtest_request *rq,
+			lq_backtest_result *out, lq_diags *diags,
+			lq_error *err);
+void lq_backtest_result_free(lq_backtest_result *r);
+
+/* ---- learning ---- */
+
+#include "engine/insights.h"
+#include "engine/learned_model.h"
+
+/* What insights and learning look at. Leads enter the data as of their
+ * entry into the funnel: the first change into mql or a later main-path
+ * stage, else created_at when they never were MQLs; only events at or
+ * before that moment count. */
+typedef struct lq_learn_query {
+	const char *outcome;      /* won (default), sqo, sql, sal: the lead
+				     reached that stage (won implies sqo and
+				     sql); or attr.NAME holding 0/1 */
+	lq_time as_of;            /* 0: everything; else only leads that
+				     entered before it, outcomes reached
+				     before it */
+	const char *const *fields;  /* only these attributes (names, or
+				       prefixes ending in '*'); n == 0: all */
+	size_t nfields;
+	const char *const *exclude; /* never these */
+	size_t nexclude;
+	int no_leak_check;        /* keep attributes that exist for one
+				     outcome class only */
+	size_t min_support;       /* leads a feature needs; 0: default (30
+				     insights, 20 learn) */
+	int bins;                 /* quantile bins per number; 0: 5 */
+} lq_learn_query;
+
+/* What a learning run read. */
+typedef struct lq_learn_scope {
+	size_t leads;             /* leads in the store */
+	size_t used;              /* rows learned from */
+	size_t not_entered;       /* no entry time, or entered after as_of */
+	size_t unlabelled;        /* attr outcome missing or not 0/1 */
+	size_t events;            /* events at or before their lead's entry */
+	size_t events_after;      /* events after it: never features */
+	char **leaky;             /* attributes left out by the leak check */
+	size_t nleaky;
+} lq_learn_scope;
+
+typedef struct lq_insights_report {
+	char outcome[128];
+	lq_learn_scope scope;
+	lq_insights insights;
+} lq_insights_report;
+
+/* Shares of every attribute value among leads with the outcome and the
+ * others (engine/insights.h). Free with lq_insights_report_free. */
+int lq_service_insights(lq_service *svc, const lq_learn_query *q,
+			lq_insights_report *out, lq_error *err);
+void lq_insights_report_free(lq_insights_report *r);
+
+typedef struct lq_learn_report {
+	lq_learn_scope scope;
+	lq_learned model;         /* version 0 when not stored (dry run) */
+	char *draft;              /* the draft scoring model, YAML */
+} lq_learn_report;
+
+/* Gather, cross-validate and fit (engine/learn.h), store the learned model
+ * as a new version (unless dry_run, in one transaction) and write the
+ * draft scoring model. Free with lq_learn_report_free. */
+int lq_service_learn(lq_service *svc, const lq_learn_query *q,
+		     const lq_learn_opts *opts, int dry_run,
+		     lq_learn_report *out, lq_error *err);
+void lq_learn_report_free(lq_learn_report *r);
+
+/* One lead's prediction beside its rules score. */
+typedef struct lq_prediction_row {
+	int64_t lead_id;
+	char *key;                /* email, else external id */
+	lq_stage stage;
+	double probability;
+	int scored;               /* rules score known */
+	double score;             /* rules score as last computed */
+	char grade;
+} lq_prediction_row;
+
+typedef struct lq_predict_report {
+	int64_t learned_version;
+	char outcome[128];
+	double auc;               /* the learned model's cross-validated AUC */
+	double mean;              /* mean probability */
+	lq_prediction_row *rows;  /* highest probability first */
+	size_t n;
+} lq_predict_report;
+
+/* Probability of every lead by the newest learned model, features taken
+ * as of each lead's entry (now for leads that have not entered), stored
+ * beside the rules score in one transaction. LQ_ENOTFOUND when nothing
+ * was learned yet. Free with lq_predict_report_free. */
+int lq_service_score_predict(lq_service *svc, lq_predict_report *out,
+			     lq_error *err);
+void lq_predict_report_free(lq_predict_report *r);
+
+/* One lead explained by the newest learned model: its probability and the
+ * features that moved it most. */
+typedef struct lq_predict_detail {
+	lq_lead lead;
+	lq_learned model;
+	lq_time as_of;            /* entry time, or now when not entered */
+	int entered;
+	double probability;
+	lq_contribution *contrib; /* by |effect|, largest first */
+	size_t ncontrib;
+	int stored;               /* a stored prediction exists */
+	lq_prediction saved;
+	int scored;
+	double score;             /* rules score as last computed */
+	char grade;
+} lq_predict_detail;
+
+int lq_service_predict(lq_service *svc, const char *key,
+		       lq_predict_detail *out, lq_error *err);
+void lq_predict_detail_free(lq_predict_detail *d);
 
 #endif

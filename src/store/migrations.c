@@ -196,6 +196,22 @@ static const char *const migrations[] = {
 	"  lead_id INTEGER NOT NULL REFERENCES leads(id),"
 	"  linked_at INTEGER"
 	") WITHOUT ROWID;",
+
+	/* 4: learning - models fitted by `leadq learn` (feature definitions,
+	 * weights and metrics as JSON, by version) and each lead's predicted
+	 * probability of the outcome, kept beside its rules score. */
+	"CREATE TABLE learned_models ("
+	"  version INTEGER PRIMARY KEY,"
+	"  outcome TEXT NOT NULL,"      /* won | sql | sqo | attr.NAME */
+	"  created_at INTEGER NOT NULL,"
+	"  json TEXT NOT NULL"
+	");"
+	"CREATE TABLE predictions ("
+	"  lead_id INTEGER PRIMARY KEY REFERENCES leads(id),"
+	"  learned_version INTEGER NOT NULL,"
+	"  probability REAL NOT NULL,"
+	"  scored_at INTEGER NOT NULL"
+	");",
 };
 
 const char *const *lq_store_sqlite_migrations(size_t *n)

@@ -66,6 +66,21 @@ int lq_store_commit(lq_store *s, lq_error *err)
 	return s->ops->commit(s, err);
 }
 
+int lq_store_mark(lq_store *s, lq_error *err)
+{
+	return s->ops->mark(s, err);
+}
+
+int lq_store_release(lq_store *s, lq_error *err)
+{
+	return s->ops->release(s, err);
+}
+
+void lq_store_undo(lq_store *s)
+{
+	s->ops->undo(s);
+}
+
 void lq_store_rollback(lq_store *s)
 {
 	if (s)
@@ -253,6 +268,24 @@ int lq_store_stage_add(lq_store *s, lq_stage_change *c, lq_error *err)
 				    "%d for lead %lld", (int)c->from,
 				    (int)c->to, (long long)c->lead_id);
 	return s->ops->stage_add(s, c, err);
+}
+
+int lq_store_accounts(lq_store *s, size_t limit, size_t offset,
+		      lq_account **out, size_t *n, lq_error *err)
+{
+	return s->ops->accounts(s, limit, offset, out, n, err);
+}
+
+void lq_accounts_free(lq_account *a, size_t n)
+{
+	for (size_t i = 0; a && i < n; i++)
+		lq_account_free(&a[i]);
+	free(a);
+}
+
+int lq_store_lead_erase(lq_store *s, int64_t lead_id, lq_error *err)
+{
+	return s->ops->lead_erase(s, lead_id, err);
 }
 
 int lq_store_key_add(lq_store *s, lq_api_key *k, lq_error *err)

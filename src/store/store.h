@@ -38,6 +38,14 @@ int lq_store_begin(lq_store *s, lq_error *err);
 int lq_store_commit(lq_store *s, lq_error *err);
 void lq_store_rollback(lq_store *s);   /* no-op outside a transaction */
 
+/* A savepoint inside the open transaction: what happens after it can be
+ * undone alone (the server's group commit isolates each request this
+ * way). mark sets it, release keeps the work, undo rolls back to it and
+ * releases it. Not nested. */
+int lq_store_mark(lq_store *s, lq_error *err);
+int lq_store_release(lq_store *s, lq_error *err);
+void lq_store_undo(lq_store *s);
+
 /* ---- scoring models ---------------------------------------------------- */
 
 typedef struct lq_model_row {
@@ -336,8 +344,58 @@ int lq_store_counter_next(lq_store *s, const char *name, int64_t *value,
 typedef struct lq_store_counts {
 	int64_t accounts, leads, events, stage_changes, models, scores;
 	int64_t notes, tasks, webhooks, outbox;
+	int64_t mqls, outbox_pending, outbox_dead;
 } lq_store_counts;
 
+/* Accounts by id, at most limit from offset. Free with lq_accounts_free. */
+int lq_store_accounts(lq_store *s, size_t limit, size_t offset,
+		      lq_account **out, size_t *n, lq_error *err);
+void lq_accounts_free(lq_account *a, size_t n);
+
+/* Erase a person: delete the lead's events (and the anonymous events of
+ * its linked visitor ids), notes, tasks, checklist answers, score, alerts
+ * and outbox rows; blank every personal field of the lead row (email,
+ * names, title, external id, custom attributes...) and the reasons in its
+ * stage history. The row itself stays with its stages and source, so
+ * funnel counts do not change. */
+int lq_store_lead_erase(lq_store *s, int64_t lead_id, lq_error *err);
+
 int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err);
+
+/* ---- learned models (migration 4) --------------------------------------- */
+
+/* A model fitted by `leadq learn`: what it predicts and, as JSON, its
+ * feature definitions, weights and metrics (engine/learned_model.h). */
+typedef struct lq_learned_row {
+	int64_t version;      /* 1, 2, 3... */
+	char *outcome;        /* "won", "attr.converted" */
+	lq_time created_at;
+	char *json;
+} lq_learned_row;
+
+void lq_learned_row_free(lq_learned_row *r);
+/* Store a learned model; *version gets its number. */
+int lq_store_learned_add(lq_store *s, const char *outcome, lq_time created_at,
+			 const char *json, int64_t *version, lq_error *err);
+/* Version `version`, or the newest when version is 0; LQ_ENOTFOUND when
+ * there is none. */
+int lq_store_learned_get(lq_store *s, int64_t version, lq_learned_row *out,
+			 lq_error *err);
+
+/* A lead's probability of the outcome by a learned model, kept beside its
+ * rules score. */
+typedef struct lq_prediction {
+	int64_t lead_id;
+	int64_t learned_version;
+	double probability;   /* 0..1 */
+	lq_time scored_at;
+} lq_prediction;
+
+/* Insert or replace the prediction of every p[i].lead_id. */
+int lq_store_predictions_put(lq_store *s, const lq_prediction *p, size_t n,
+			     lq_error *err);
+/* LQ_ENOTFOUND when the lead has none. */
+int lq_store_prediction_get(lq_store *s, int64_t lead_id, lq_prediction *out,
+			    lq_error *err);
 
 #endif

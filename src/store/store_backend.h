@@ -24,6 +24,9 @@ struct lq_store_ops {
 	int (*begin)(lq_store *s, lq_error *err);
 	int (*commit)(lq_store *s, lq_error *err);
 	void (*rollback)(lq_store *s);
+	int (*mark)(lq_store *s, lq_error *err);
+	int (*release)(lq_store *s, lq_error *err);
+	void (*undo)(lq_store *s);
 
 	int (*model_add)(lq_store *s, const char *name, const char *text,
 			 lq_time applied_at, int64_t *version, lq_error *err);
@@ -54,6 +57,9 @@ struct lq_store_ops {
 			 lq_error *err);
 
 	int (*stage_add)(lq_store *s, lq_stage_change *c, lq_error *err);
+	int (*accounts)(lq_store *s, size_t limit, size_t offset,
+			lq_account **out, size_t *n, lq_error *err);
+	int (*lead_erase)(lq_store *s, int64_t lead_id, lq_error *err);
 	int (*key_add)(lq_store *s, lq_api_key *k, lq_error *err);
 	int (*key_by_prefix)(lq_store *s, const char *prefix, lq_api_key *out,
 			     lq_error *err);
@@ -107,6 +113,17 @@ struct lq_store_ops {
 			  int64_t key, int *first, lq_error *err);
 	int (*counter_next)(lq_store *s, const char *name, int64_t *value,
 			    lq_error *err);
+
+	/* learned models and predictions (migration 4) */
+	int (*learned_add)(lq_store *s, const char *outcome,
+			   lq_time created_at, const char *json,
+			   int64_t *version, lq_error *err);
+	int (*learned_get)(lq_store *s, int64_t version, lq_learned_row *out,
+			   lq_error *err);
+	int (*predictions_put)(lq_store *s, const lq_prediction *p, size_t n,
+			       lq_error *err);
+	int (*prediction_get)(lq_store *s, int64_t lead_id, lq_prediction *out,
+			      lq_error *err);
 };
 
 struct lq_store {

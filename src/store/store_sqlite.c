@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "store/store_sqlite.h"
+#include "store/store_sqlite_learn.h"
 
 /* A page cache of about 64 MiB (negative cache_size counts KiB): the hot
  * parts of the event indexes stay in memory during bulk ingestion. */
@@ -421,6 +422,30 @@ static void sqlite_rollback(lq_store *s)
 	sqlite3_reset(q->stmt[SQ_ROLLBACK]);
 }
 
+static int sqlite_mark(lq_store *s, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	return lq_store_sqlite_run(q, q->stmt[SQ_MARK], err, "set a savepoint");
+}
+
+static int sqlite_release(lq_store *s, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	return lq_store_sqlite_run(q, q->stmt[SQ_RELEASE], err,
+				   "release a savepoint");
+}
+
+static void sqlite_undo(lq_store *s)
+{
+	lq_sqlite *q = sq_handle(s);
+	if (sqlite3_get_autocommit(q->db))
+		return;
+	sqlite3_step(q->stmt[SQ_UNDO]);
+	sqlite3_reset(q->stmt[SQ_UNDO]);
+	sqlite3_step(q->stmt[SQ_RELEASE]);
+	sqlite3_reset(q->stmt[SQ_RELEASE]);
+}
+
 static const struct lq_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -428,6 +453,9 @@ static const struct lq_store_ops sqlite_ops = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.mark = sqlite_mark,
+	.release = sqlite_release,
+	.undo = sqlite_undo,
 	.model_add = lq_store_sqlite_model_add,
 	.model_current = lq_store_sqlite_model_current,
 	.account_get = lq_store_sqlite_account_get,
@@ -441,6 +469,8 @@ static const struct lq_store_ops sqlite_ops = {
 	.lead_events = lq_store_sqlite_lead_events,
 	.events_each = lq_store_sqlite_events_each,
 	.stage_changes_each = lq_store_sqlite_stage_changes_each,
+	.accounts = lq_store_sqlite_accounts,
+	.lead_erase = lq_store_sqlite_lead_erase,
 	.key_add = lq_store_sqlite_key_add,
 	.key_by_prefix = lq_store_sqlite_key_by_prefix,
 	.keys = lq_store_sqlite_keys,
@@ -473,4 +503,8 @@ static const struct lq_store_ops sqlite_ops = {
 	.outbox_update = lq_store_sqlite_outbox_update,
 	.alert_once = lq_store_sqlite_alert_once,
 	.counter_next = lq_store_sqlite_counter_next,
+	.learned_add = lq_store_sqlite_learned_add,
+	.learned_get = lq_store_sqlite_learned_get,
+	.predictions_put = lq_store_sqlite_predictions_put,
+	.prediction_get = lq_store_sqlite_prediction_get,
 };

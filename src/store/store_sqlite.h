@@ -22,6 +22,9 @@ enum sq_stmt {
 	SQ_BEGIN,
 	SQ_COMMIT,
 	SQ_ROLLBACK,
+	SQ_MARK,
+	SQ_RELEASE,
+	SQ_UNDO,
 	SQ_MODEL_ADD,
 	SQ_MODEL_CURRENT,
 	SQ_ACCOUNT_GET,
@@ -45,6 +48,19 @@ enum sq_stmt {
 	SQ_STAGE_ADD,
 	SQ_STAGE_HISTORY,
 	SQ_STAGE_CHANGES_EACH,
+	SQ_ACCOUNTS,
+	SQ_ERASE_EVENTS,
+	SQ_ERASE_NOTES,
+	SQ_ERASE_TASKS,
+	SQ_ERASE_ANSWERS,
+	SQ_ERASE_SCORES,
+	SQ_ERASE_IDENTITIES,
+	SQ_ERASE_LINKS,
+	SQ_ERASE_OUTBOX,
+	SQ_ERASE_ALERTS,
+	SQ_ERASE_PREDICTION,
+	SQ_ERASE_HISTORY,
+	SQ_ERASE_LEAD,
 	SQ_KEY_ADD,
 	SQ_KEY_BY_PREFIX,
 	SQ_KEYS,
@@ -195,6 +211,9 @@ int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
 			      lq_error *err);
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 				size_t *n, lq_error *err);
+int lq_store_sqlite_accounts(lq_store *s, size_t limit, size_t offset,
+			     lq_account **out, size_t *n, lq_error *err);
+int lq_store_sqlite_lead_erase(lq_store *s, int64_t lead_id, lq_error *err);
 int lq_store_sqlite_key_add(lq_store *s, lq_api_key *k, lq_error *err);
 int lq_store_sqlite_key_by_prefix(lq_store *s, const char *prefix,
 				  lq_api_key *out, lq_error *err);

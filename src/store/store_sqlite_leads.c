@@ -424,3 +424,55 @@ int lq_store_sqlite_leads_each(lq_store *s, const lq_lead_filter *filter,
 	}
 	return rc;
 }
+
+/* ---- account listing and erasure -------------------------------------------- */
+
+static int read_account_row(sqlite3_stmt *st, void *row, lq_error *err)
+{
+	return lq_store_sqlite_read_account(st, 0, 1, row, err);
+}
+
+static void release_accounts(void *rows, size_t n)
+{
+	lq_accounts_free(rows, n);
+}
+
+int lq_store_sqlite_accounts(lq_store *s, size_t limit, size_t offset,
+			     lq_account **out, size_t *n, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_ACCOUNTS];
+	void *rows = NULL;
+	int rc;
+
+	if (sq_bind_int(st, 1, limit ? (int64_t)limit : -1) ||
+	    sq_bind_int(st, 2, (int64_t)offset))
+		return lq_store_sqlite_fail(q, st, err, "read accounts");
+	rc = lq_store_sqlite_collect(q, st, sizeof(lq_account), read_account_row,
+				     release_accounts, &rows, n, err,
+				     "read accounts");
+	if (rc == 0)
+		*out = rows;
+	return rc;
+}
+
+int lq_store_sqlite_lead_erase(lq_store *s, int64_t lead_id, lq_error *err)
+{
+	static const int steps[] = {
+		SQ_ERASE_EVENTS, SQ_ERASE_NOTES, SQ_ERASE_TASKS, SQ_ERASE_ANSWERS,
+		SQ_ERASE_SCORES, SQ_ERASE_IDENTITIES, SQ_ERASE_LINKS,
+		SQ_ERASE_OUTBOX, SQ_ERASE_ALERTS, SQ_ERASE_PREDICTION,
+		SQ_ERASE_HISTORY, SQ_ERASE_LEAD,
+	};
+	lq_sqlite *q = sq_handle(s);
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		sqlite3_stmt *st = q->stmt[steps[i]];
+		int rc;
+		if (sq_bind_int(st, 1, lead_id))
+			return lq_store_sqlite_fail(q, st, err, "erase a lead");
+		rc = lq_store_sqlite_run(q, st, err, "erase a lead");
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

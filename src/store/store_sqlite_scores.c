@@ -250,6 +250,9 @@ int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)
 	out->tasks = sq_col_int(st, 7);
 	out->webhooks = sq_col_int(st, 8);
 	out->outbox = sq_col_int(st, 9);
+	out->mqls = sq_col_int(st, 10);
+	out->outbox_pending = sq_col_int(st, 11);
+	out->outbox_dead = sq_col_int(st, 12);
 	sqlite3_reset(st);
 	return 0;
 }

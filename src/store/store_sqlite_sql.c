@@ -19,6 +19,9 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_BEGIN] = "BEGIN IMMEDIATE",
 	[SQ_COMMIT] = "COMMIT",
 	[SQ_ROLLBACK] = "ROLLBACK",
+	[SQ_MARK] = "SAVEPOINT lq_mark",
+	[SQ_RELEASE] = "RELEASE lq_mark",
+	[SQ_UNDO] = "ROLLBACK TO lq_mark",
 
 	[SQ_MODEL_ADD] =
 		"INSERT INTO models (name, text, applied_at) "
@@ -160,7 +163,33 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		" (SELECT count(*) FROM notes),"
 		" (SELECT count(*) FROM tasks),"
 		" (SELECT count(*) FROM webhooks),"
-		" (SELECT count(*) FROM outbox)",
+		" (SELECT count(*) FROM outbox),"
+		" (SELECT count(*) FROM leads WHERE stage = 'mql'),"
+		" (SELECT count(*) FROM outbox WHERE status = 'pending'),"
+		" (SELECT count(*) FROM outbox WHERE status = 'dead')",
+	[SQ_ACCOUNTS] =
+		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a ORDER BY a.id "
+		"LIMIT ?1 OFFSET ?2",
+	/* Erasure: what identifies a person goes, the funnel keeps its row. */
+	[SQ_ERASE_EVENTS] = "DELETE FROM events WHERE lead_id = ?1",
+	[SQ_ERASE_NOTES] = "DELETE FROM notes WHERE lead_id = ?1",
+	[SQ_ERASE_TASKS] = "DELETE FROM tasks WHERE lead_id = ?1",
+	[SQ_ERASE_ANSWERS] = "DELETE FROM answers WHERE lead_id = ?1",
+	[SQ_ERASE_SCORES] = "DELETE FROM scores WHERE lead_id = ?1",
+	[SQ_ERASE_IDENTITIES] =
+		"DELETE FROM anon_events WHERE anonymous_id IN "
+		"(SELECT anonymous_id FROM identities WHERE lead_id = ?1)",
+	[SQ_ERASE_LINKS] = "DELETE FROM identities WHERE lead_id = ?1",
+	[SQ_ERASE_OUTBOX] = "DELETE FROM outbox WHERE lead_id = ?1",
+	[SQ_ERASE_ALERTS] = "DELETE FROM alerts WHERE lead_id = ?1",
+	[SQ_ERASE_PREDICTION] = "DELETE FROM predictions WHERE lead_id = ?1",
+	[SQ_ERASE_HISTORY] =
+		"UPDATE stage_changes SET reason = NULL WHERE lead_id = ?1",
+	[SQ_ERASE_LEAD] =
+		"UPDATE leads SET external_id = NULL, email = NULL, "
+		"email_domain = NULL, first_name = NULL, last_name = NULL, "
+		"title = NULL, department = NULL, country = NULL, attrs = NULL, "
+		"engagement_since = NULL WHERE id = ?1",
 
 	/* Setting an item again replaces its answer. */
 	[SQ_ANSWER_SET] =

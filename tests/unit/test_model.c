@@ -250,7 +250,7 @@ static void test_rules_loaded(void **state)
 		"  mql: fit >= 30 and engagement >= 40\n"
 		"  sal_sla: 1d12h\n"
 		"  sql_requires: [money, authority, need, urgency]\n"
-		"event_map: {anything: [goes, here]}\n"); /* reserved */
+		"event_map: {\"Demo Requested\": demo_request}\n");
 	(void)state;
 	assert_int_equal(m->nfit, 2);
 	assert_string_equal(m->fit[0].name, "free");

@@ -120,10 +120,10 @@ static void test_migrations_idempotent(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	assert_int_equal(lq_store_schema_version(f->s), 3);
+	assert_int_equal(lq_store_schema_version(f->s), 4);
 	add_account(f->s, "acme.io");
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 3);
+	assert_int_equal(lq_store_schema_version(f->s), 4);
 	reopen(f);
 	assert_int_equal(counts(f->s).accounts, 1);
 
@@ -137,14 +137,14 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	assert_int_equal(sqlite3_column_int(st, 0), 4);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 					    "sqlite_schema WHERE type = 'table' AND "
 					    "name NOT LIKE 'sqlite%'",
 					    -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 16);
+	assert_int_equal(sqlite3_column_int(st, 0), 18);
 	sqlite3_finalize(st);
 
 	/* A database from a newer leadq is refused. */
@@ -156,7 +156,7 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), LQ_ECONFLICT);
 	assert_null(f->s);
 	assert_string_equal(err.msg, "database schema 99 is newer than this "
-			    "leadq (3)");
+			    "leadq (4)");
 }
 
 /* ---- upgrade from schema 1 ------------------------------------------------ */
@@ -298,7 +298,7 @@ static void test_upgrade_from_v1(void **state)
 
 	make_v1_database(f);
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), 0);
-	assert_int_equal(lq_store_schema_version(f->s), 3);
+	assert_int_equal(lq_store_schema_version(f->s), 4);
 
 	/* The old lead reads back with the new fields absent. */
 	assert_int_equal(lq_store_lead_get(f->s, 1, &l, &err), 0);
@@ -353,7 +353,7 @@ static void test_upgrade_from_v1(void **state)
 	lq_store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 3);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 4);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'index' AND name IN "
 				    "('leads_owner', 'leads_stage_at', "
@@ -361,10 +361,10 @@ static void test_upgrade_from_v1(void **state)
 				    "'tasks_lead', 'outbox_status_next')"), 6);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'table' AND name NOT LIKE "
-				    "'sqlite%'"), 16);
+				    "'sqlite%'"), 18);
 	sqlite3_close(db);
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 3);
+	assert_int_equal(lq_store_schema_version(f->s), 4);
 	assert_int_equal(add_event(f->s, 1, T0, "page_view", "m-1", NULL), 1);
 	assert_int_equal(counts(f->s).leads, 1);
 }

@@ -1,0 +1,97 @@
+/*
+ * cmd_serve.c - `leadq serve`: run the HTTP API, the tracking API and the
+ * dashboard until SIGINT/SIGTERM.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "server/server.h"
+
+static const char serve_help[] =
+	"usage: leadq serve [--listen HOST:PORT] [--threads N] [--rate N]\n"
+	"                   [--burst N] [--cors ORIGIN,...] [--port-file FILE]\n"
+	"                   [--access-log FILE|-] [--quiet]\n\n"
+	"Serve the REST API (/api/...), the Segment-compatible tracking API\n"
+	"(/v1/...), the tracking snippet (/t.js), /healthz and /metrics.\n\n"
+	"  --listen     address to bind (default 127.0.0.1:8080; port 0 picks one)\n"
+	"  --threads    request threads (default 4)\n"
+	"  --rate       requests per second allowed per API key (default 0: no limit)\n"
+	"  --burst      requests a key may send at once (default: --rate)\n"
+	"  --cors       origins allowed to call /v1 and /t.js from a browser (off by default)\n"
+	"  --port-file  write the port once listening (for scripts and tests)\n"
+	"  --access-log where request lines go (default stderr)\n"
+	"With --now (or LEADQ_NOW) the server's clock stands still at that time.\n"
+	"SIGINT/SIGTERM: stop accepting, finish requests in flight, commit, exit.\n";
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	*out = strtod(s, &end);
+	return *s && !*end && *out >= 0 ? 0 : -1;
+}
+
+int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, 0, 'l'},
+		{"threads", required_argument, 0, 't'},
+		{"rate", required_argument, 0, 'r'},
+		{"burst", required_argument, 0, 'b'},
+		{"cors", required_argument, 0, 'c'},
+		{"port-file", required_argument, 0, 'p'},
+		{"access-log", required_argument, 0, 'a'},
+		{"quiet", no_argument, 0, 'q'},
+		{"help", no_argument, 0, 'h'}, {0}};
+	lq_server_opts o = {.listen = "127.0.0.1:8080", .db = cli->db, .threads = 4};
+	const char *log_path = NULL;
+	double threads = 4;
+	lq_error err;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 't':
+			if (parse_double(optarg, &threads) || threads < 1 || threads > 256)
+				return lq_cli_usage("serve", "--threads must be 1 to 256");
+			o.threads = (int)threads;
+			break;
+		case 'r':
+			if (parse_double(optarg, &o.rate))
+				return lq_cli_usage("serve", "--rate must be a number >= 0");
+			break;
+		case 'b':
+			if (parse_double(optarg, &o.burst))
+				return lq_cli_usage("serve", "--burst must be a number >= 0");
+			break;
+		case 'c': o.cors_origins = optarg; break;
+		case 'p': o.port_file = optarg; break;
+		case 'a': log_path = optarg; break;
+		case 'q': o.quiet = 1; break;
+		case 'h': fputs(serve_help, stdout); return 0;
+		default: return lq_cli_usage("serve", "see leadq serve --help");
+		}
+	}
+	if (optind < argc)
+		return lq_cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	if (cli->now_fixed)
+		o.fixed_now = cli->now;
+	if (log_path && strcmp(log_path, "-") != 0) {
+		o.log = fopen(log_path, "a");
+		if (!o.log)
+			return lq_cli_usage("serve", "cannot open the access log %s", log_path);
+		setvbuf(o.log, NULL, _IOLBF, 0);
+	}
+	lq_service *check;
+	if ((rc = lq_cli_open(cli, 0, &check)))
+		return rc;
+	lq_service_close(check);
+	lq_error_clear(&err);
+	rc = lq_server_run(&o, &err) ? lq_cli_fail(&err) : 0;
+	if (o.log)
+		fclose(o.log);
+	return rc;
+}

@@ -1,0 +1,152 @@
+/*
+ * backtest.c - one lead's replay under a model (when would it have become
+ * an MQL), the outcome times a stored stage history gives, and the ISO
+ * week calendar. Pure: the clock is the events' own time; never reads the
+ * system clock, never touches storage. Counting is in backtest_report.c.
+ */
+#include "engine/backtest.h"
+
+#include <string.h>
+
+#include "engine/engagement.h"
+#include "engine/fit.h"
+#include "engine/stage_auto.h"
+#include "engine/stage_machine.h"
+
+/* ---- outcomes ------------------------------------------------------------ */
+
+void lq_backtest_outcome_init(lq_backtest_outcome *o)
+{
+	o->sql_at = LQ_BACKTEST_NEVER;
+	o->won_at = LQ_BACKTEST_NEVER;
+}
+
+void lq_backtest_outcome_add(lq_backtest_outcome *o, lq_stage to, lq_time at)
+{
+	if (lq_stage_rank(to) >= lq_stage_rank(LQ_STAGE_SQL) && at < o->sql_at)
+		o->sql_at = at;
+	if (to == LQ_STAGE_WON && at < o->won_at)
+		o->won_at = at;
+}
+
+/* ---- replay -------------------------------------------------------------- */
+
+typedef struct replay {
+	const lq_model *m;
+	const lq_lead *lead;
+	const lq_account *account;
+	lq_fit_result fit;
+	lq_engagement eng;
+	lq_backtest_hit *out;
+} replay;
+
+/* The model's automatic decision at t (event may be NULL). Returns 1 when
+ * the replay is over: the lead became an MQL or was disqualified. */
+static int decide(replay *r, const lq_event *ev, lq_time t)
+{
+	lq_eval_env env = {.lead = r->lead, .account = r->account, .event = ev};
+	lq_stage_decision d;
+	double eng = lq_engagement_at(&r->eng, r->m, t);
+
+	lq_fit_to_env(&r->fit, eng, &env);
+	if (!lq_stage_auto(r->m, LQ_STAGE_LEAD, &r->fit, &env, &d))
+		return 0;
+	if (d.to == LQ_STAGE_DISQUALIFIED) {
+		r->out->disqualified = 1;
+		return 1;
+	}
+	if (d.to != LQ_STAGE_MQL)
+		return 0;
+	r->out->mql = 1;
+	r->out->at = t;
+	r->out->score = env.score;
+	r->out->hand_raiser = strncmp(d.reason, "hand-raiser", 11) == 0;
+	return 1;
+}
+
+/* Fold event ev into the engagement state at t, then decide. */
+static int step(replay *r, const lq_event *ev, lq_time t)
+{
+	lq_eval_env env = {.lead = r->lead, .account = r->account, .event = ev};
+
+	lq_engagement_add(&r->eng, r->m, &env, t);
+	r->out->events++;
+	return decide(r, ev, t);
+}
+
+void lq_backtest_replay(const lq_model *m, const lq_lead *lead,
+			const lq_account *account, const lq_event *events,
+			size_t n, lq_time stop_at, lq_backtest_hit *out)
+{
+	replay r = {.m = m, .lead = lead, .account = account, .out = out};
+	lq_time clock = lead->created_at;
+	int started = lead->created_at != 0, over = 0;
+
+	memset(out, 0, sizeof *out);
+	out->at = LQ_BACKTEST_NEVER;
+	lq_fit_compute(m, lead, account, &r.fit);
+	lq_engagement_init(&r.eng, m);
+	if (lead->created_at) {
+		if (lead->created_at >= stop_at)
+			over = 1;
+		else
+			over = decide(&r, NULL, lead->created_at);
+	}
+	for (size_t i = 0; i < n && !over; i++) {
+		/* the lead's clock never goes back (as in live ingest) */
+		lq_time t = started && clock > events[i].at ? clock : events[i].at;
+		if (t >= stop_at)
+			break;
+		clock = t;
+		started = 1;
+		over = step(&r, &events[i], t);
+	}
+	lq_engagement_free(&r.eng);
+}
+
+/* ---- ISO weeks ----------------------------------------------------------- */
+
+/* floor(a / b) for b > 0. */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+lq_time lq_backtest_week_start(lq_time t)
+{
+	/* 1970-01-01 was a Thursday: Mondays sit 3 days before multiples of a
+	 * week counted from it. */
+	return floor_div(t + 3 * LQ_MS_DAY, LQ_MS_WEEK) * LQ_MS_WEEK -
+	       3 * LQ_MS_DAY;
+}
+
+/* Civil year and day of the year (0-based) of day z since 1970-01-01
+ * (H. Hinnant's days-to-civil, proleptic Gregorian). */
+static void civil_year_day(int64_t z, int *year, int *yday)
+{
+	static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212,
+				       243, 273, 304, 334};
+	z += 719468;
+	int64_t era = floor_div(z, 146097);
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5;          /* 0-based day */
+	int64_t mon = mp < 10 ? mp + 2 : mp - 10;      /* 0-based month */
+	int64_t y = yoe + era * 400 + (mon <= 1);
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	*year = (int)y;
+	*yday = before[mon] + (int)d + (mon >= 2 && leap);
+}
+
+void lq_backtest_iso_week(lq_time monday, int *year, int *week)
+{
+	int yday;
+	/* The ISO week belongs to the year of its Thursday. */
+	int64_t thursday = floor_div(monday, LQ_MS_DAY) + 3;
+	civil_year_day(thursday, year, &yday);
+	*week = yday / 7 + 1;
+}

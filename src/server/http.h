@@ -1,0 +1,62 @@
+/*
+ * http.h - one HTTP request as the route handlers see it, the response they
+ * build, and the helpers every handler uses: JSON error bodies with the
+ * right status, query parameters, JSON bodies. Independent of
+ * libmicrohttpd (server.c adapts it), so handlers read like plain code.
+ */
+#ifndef LQ_HTTP_H
+#define LQ_HTTP_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "service/service.h"
+
+struct lq_server;
+
+#define LQ_HTTP_MAX_PARAMS 4
+
+typedef struct lq_http_req {
+	const char *method;
+	const char *path;         /* URL-decoded, without the query string */
+	/* Query parameter lookup (decoded value or NULL), from the adapter. */
+	const char *(*arg)(void *conn, const char *name);
+	void *conn;
+	const char *body;         /* NUL-terminated, "" when none */
+	size_t body_len;
+	const char *content_type; /* may be NULL */
+	char *params[LQ_HTTP_MAX_PARAMS]; /* path parameters, URL-decoded */
+	size_t nparams;
+	lq_role role;             /* the caller's role once authenticated */
+	int64_t key_id;           /* the caller's key id, 0 when none */
+	lq_service *svc;          /* this thread's read-only service */
+	struct lq_server *server;
+	lq_time now;
+} lq_http_req;
+
+typedef struct lq_http_res {
+	int status;
+	const char *content_type;  /* default application/json */
+	lq_buf body;
+	char header_name[32];      /* one extra header (Retry-After...), "" none */
+	char header_value[64];
+} lq_http_res;
+
+/* Statuses for leadq's error codes: LQ_EINVAL 400, LQ_ENOTFOUND 404,
+ * LQ_ECONFLICT 409, LQ_ETOOBIG 413, everything else 500 (with a generic
+ * message: internals are logged, not sent). */
+int lq_http_status_for(int code);
+
+/* Fill res with {"error":{"code":"...","message":"...","field":"..."}}. */
+void lq_http_error(lq_http_res *res, int status, const char *message,
+		   const char *field);
+/* The same from an lq_error (status from its code). */
+void lq_http_fail(lq_http_res *res, const lq_error *err);
+/* 200 with a JSON body built by the caller in res->body. */
+void lq_http_json(lq_http_res *res, int status);
+
+/* Value of query parameter name (decoded), NULL when absent. */
+const char *lq_http_query(const lq_http_req *req, const char *name);
+
+#endif

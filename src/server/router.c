@@ -1,0 +1,90 @@
+/*
+ * router.c - the route table: method, path pattern, who may call it, how
+ * large its body may be, and the handler. One table, read top to bottom.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "server/server_internal.h"
+
+#define KB 1024
+#define SMALL (64 * KB)
+
+static const lq_route routes[] = {
+	{"GET", "/healthz", LQ_ANYONE, 0, lq_route_health},
+	{"GET", "/metrics", LQ_ADMINS, 0, lq_route_metrics},
+	{"GET", "/t.js", LQ_ANYONE, 0, lq_route_snippet},
+
+	{"POST", "/v1/track", LQ_SENDERS, 32 * KB, lq_route_track},
+	{"POST", "/v1/page", LQ_SENDERS, 32 * KB, lq_route_track},
+	{"POST", "/v1/screen", LQ_SENDERS, 32 * KB, lq_route_track},
+	{"POST", "/v1/identify", LQ_SENDERS, 32 * KB, lq_route_track},
+	{"POST", "/v1/group", LQ_SENDERS, 32 * KB, lq_route_track},
+	{"POST", "/v1/alias", LQ_SENDERS, 32 * KB, lq_route_track},
+	{"POST", "/v1/batch", LQ_SENDERS, 500 * KB, lq_route_track},
+
+	{"GET", "/api/leads", LQ_READERS, 0, lq_route_leads},
+	{"POST", "/api/leads", LQ_READERS, SMALL, lq_route_lead_put},
+	{"GET", "/api/leads/:key", LQ_READERS, 0, lq_route_lead_get},
+	{"DELETE", "/api/leads/:key", LQ_ADMINS, 0, lq_route_lead_delete},
+	{"POST", "/api/leads/:key/:action", LQ_SELLERS, SMALL, lq_route_action},
+	{"POST", "/api/tasks/:id/done", LQ_SELLERS, SMALL, lq_route_task_done},
+	{"GET", "/api/tasks", LQ_READERS, 0, lq_route_tasks},
+	{"GET", "/api/queue", LQ_READERS, 0, lq_route_queue},
+	{"GET", "/api/sla", LQ_READERS, 0, lq_route_sla},
+	{"GET", "/api/accounts", LQ_READERS, 0, lq_route_accounts},
+	{"GET", "/api/model", LQ_MODELLERS, 0, lq_route_model_get},
+	{"PUT", "/api/model", LQ_MODELLERS, 4 * KB * KB, lq_route_model_put},
+};
+
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Match pattern against path segment by segment; ":name" takes one
+ * segment. Params are copied (URL-decoded) into req on success. */
+static int match(const char *pattern, const char *path, lq_http_req *req)
+{
+	size_t np = 0;
+	char *params[LQ_HTTP_MAX_PARAMS];
+	while (*pattern && *path) {
+		if (*pattern != '/' || *path != '/')
+			break;
+		pattern++;
+		path++;
+		const char *pend = strchrnul(pattern, '/'), *send = strchrnul(path, '/');
+		if (*pattern == ':') {
+			if (send == path || np == LQ_HTTP_MAX_PARAMS)
+				break;
+			params[np++] = lq_xstrndup(path, (size_t)(send - path));
+		} else if (pend - pattern != send - path ||
+			   strncmp(pattern, path, (size_t)(pend - pattern))) {
+			break;
+		}
+		pattern = pend;
+		path = send;
+	}
+	int ok = !*pattern && !*path;
+	for (size_t i = 0; i < np; i++) {
+		if (ok && req)
+			req->params[req->nparams++] = params[i];
+		else
+			free(params[i]);
+	}
+	return ok;
+}
+
+const lq_route *lq_route_find(const char *method, const char *path,
+			      lq_http_req *req, int *path_known)
+{
+	*path_known = 0;
+	for (size_t i = 0; i < NROUTES; i++) {
+		if (!match(routes[i].pattern, path, NULL))
+			continue;
+		*path_known = 1;
+		if (strcmp(routes[i].method, method) == 0) {
+			match(routes[i].pattern, path, req);
+			return &routes[i];
+		}
+	}
+	return NULL;
+}

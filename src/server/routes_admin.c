@@ -1,0 +1,292 @@
+/*
+ * routes_admin.c - health, metrics, the tracking snippet, the sales queue,
+ * SLA and task lists, accounts, and the scoring model (read; replace with
+ * validation, versioning and rescoring in one transaction).
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/json_out.h"
+#include "server/server_internal.h"
+#include "server/assets.h"
+
+static size_t query_size(const lq_http_req *req, const char *name, size_t dflt)
+{
+	const char *v = lq_http_query(req, name);
+	char *end;
+	if (!v || !*v)
+		return dflt;
+	long long n = strtoll(v, &end, 10);
+	return *end || n < 0 ? dflt : (size_t)n;
+}
+
+int lq_route_health(lq_http_req *req, lq_http_res *res)
+{
+	lq_buf_addf(&res->body, "{\"status\":\"ok\",\"schema\":%d,\"model_version\":%lld}",
+		    lq_store_schema_version(req->svc->store),
+		    (long long)req->svc->model_version);
+	lq_http_json(res, 200);
+	return 0;
+}
+
+int lq_route_metrics(lq_http_req *req, lq_http_res *res)
+{
+	struct lq_server *s = req->server;
+	lq_store_counts c;
+	lq_writer_stats w;
+	lq_metrics m;
+	lq_error err;
+	static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+	lq_error_clear(&err);
+	memset(&c, 0, sizeof c);
+	if (lq_store_count(req->svc->store, &c, &err)) {
+		lq_http_fail(res, &err);
+		return 0;
+	}
+	lq_writer_stats_get(s->writer, &w);
+	pthread_mutex_lock(&s->metrics_lock);
+	m = s->metrics;
+	pthread_mutex_unlock(&s->metrics_lock);
+	lq_buf *b = &res->body;
+	lq_buf_adds(b, "# HELP leadq_http_requests_total HTTP requests answered, by status class.\n"
+		       "# TYPE leadq_http_requests_total counter\n");
+	for (int i = 1; i < 6; i++)
+		lq_buf_addf(b, "leadq_http_requests_total{class=\"%s\"} %llu\n", classes[i],
+			    (unsigned long long)m.by_class[i]);
+	lq_buf_addf(b, "# HELP leadq_http_request_seconds_total Time spent answering.\n"
+		       "# TYPE leadq_http_request_seconds_total counter\n"
+		       "leadq_http_request_seconds_total %.6f\n", (double)m.micros / 1e6);
+	lq_buf_addf(b, "# HELP leadq_events_ingested_total Events stored through the API.\n"
+		       "# TYPE leadq_events_ingested_total counter\n"
+		       "leadq_events_ingested_total %llu\n", (unsigned long long)w.events);
+	lq_buf_addf(b, "# HELP leadq_events_duplicate_total Events dropped as already seen.\n"
+		       "# TYPE leadq_events_duplicate_total counter\n"
+		       "leadq_events_duplicate_total %llu\n", (unsigned long long)w.duplicates);
+	lq_buf_addf(b, "# HELP leadq_commits_total Group commits of the writer.\n"
+		       "# TYPE leadq_commits_total counter\n"
+		       "leadq_commits_total %llu\n", (unsigned long long)w.commits);
+	lq_buf_addf(b, "# HELP leadq_queue_depth MQLs waiting for sales.\n"
+		       "# TYPE leadq_queue_depth gauge\nleadq_queue_depth %lld\n",
+		    (long long)c.mqls);
+	lq_buf_addf(b, "# HELP leadq_outbox_pending Alerts waiting for delivery.\n"
+		       "# TYPE leadq_outbox_pending gauge\nleadq_outbox_pending %lld\n",
+		    (long long)c.outbox_pending);
+	lq_buf_addf(b, "# HELP leadq_outbox_dead Alerts that gave up.\n"
+		       "# TYPE leadq_outbox_dead gauge\nleadq_outbox_dead %lld\n",
+		    (long long)c.outbox_dead);
+	lq_buf_addf(b, "# HELP leadq_leads Leads stored.\n# TYPE leadq_leads gauge\n"
+		       "leadq_leads %lld\n", (long long)c.leads);
+	res->status = 200;
+	res->content_type = "text/plain; version=0.0.4";
+	return 0;
+}
+
+const lq_asset *lq_asset_find(const char *path)
+{
+	for (const lq_asset *a = lq_assets; a->path; a++)
+		if (strcmp(a->path, path) == 0)
+			return a;
+	return NULL;
+}
+
+/* Static files compiled in: the tracking snippet, the dashboard. */
+int lq_route_snippet(lq_http_req *req, lq_http_res *res)
+{
+	const lq_asset *a = lq_asset_find(req->path);
+	if (!a) {
+		lq_http_error(res, 404, "no such file", NULL);
+		return 0;
+	}
+	lq_buf_add(&res->body, a->data, a->len);
+	res->status = 200;
+	res->content_type = a->content_type;
+	return 0;
+}
+
+int lq_route_queue(lq_http_req *req, lq_http_res *res)
+{
+	lq_queue q;
+	lq_error err;
+	lq_error_clear(&err);
+	if (lq_service_queue(req->svc, lq_http_query(req, "owner"),
+			     query_size(req, "limit", 50), &q, &err)) {
+		lq_http_fail(res, &err);
+		return 0;
+	}
+	lq_json_queue(&res->body, &q, req->now);
+	lq_queue_free(&q);
+	lq_http_json(res, 200);
+	return 0;
+}
+
+int lq_route_sla(lq_http_req *req, lq_http_res *res)
+{
+	lq_sla_report r;
+	lq_error err;
+	lq_error_clear(&err);
+	if (lq_service_sla(req->svc, lq_http_query(req, "owner"), &r, &err)) {
+		lq_http_fail(res, &err);
+		return 0;
+	}
+	lq_buf_adds(&res->body, "{\"overdue\":");
+	lq_json_queue(&res->body, &r.overdue, req->now);
+	lq_buf_adds(&res->body, ",\"tasks\":");
+	lq_json_tasks(&res->body, r.tasks, r.ntasks, req->now);
+	lq_buf_addc(&res->body, '}');
+	lq_sla_report_free(&r);
+	lq_http_json(res, 200);
+	return 0;
+}
+
+int lq_route_tasks(lq_http_req *req, lq_http_res *res)
+{
+	lq_task *t = NULL;
+	size_t n = 0;
+	lq_error err;
+	const char *overdue = lq_http_query(req, "overdue");
+	lq_error_clear(&err);
+	if (lq_service_tasks(req->svc, lq_http_query(req, "owner"),
+			     overdue && strcmp(overdue, "0") && strcmp(overdue, "false"),
+			     &t, &n, &err)) {
+		lq_http_fail(res, &err);
+		return 0;
+	}
+	lq_json_tasks(&res->body, t, n, req->now);
+	lq_tasks_free(t, n);
+	lq_http_json(res, 200);
+	return 0;
+}
+
+int lq_route_accounts(lq_http_req *req, lq_http_res *res)
+{
+	lq_account *a = NULL;
+	size_t n = 0;
+	lq_error err;
+	lq_error_clear(&err);
+	if (lq_service_accounts(req->svc, query_size(req, "limit", 100),
+				query_size(req, "offset", 0), &a, &n, &err)) {
+		lq_http_fail(res, &err);
+		return 0;
+	}
+	lq_buf_adds(&res->body, "{\"accounts\":[");
+	for (size_t i = 0; i < n; i++) {
+		lq_buf_adds(&res->body, i ? "," : "");
+		lq_json_account(&res->body, &a[i]);
+	}
+	lq_buf_adds(&res->body, "]}");
+	lq_accounts_free(a, n);
+	lq_http_json(res, 200);
+	return 0;
+}
+
+/* ---- the model ------------------------------------------------------------- */
+
+int lq_route_model_get(lq_http_req *req, lq_http_res *res)
+{
+	lq_model_row row;
+	lq_error err;
+	char at[LQ_TIME_STRLEN];
+	memset(&row, 0, sizeof row);
+	lq_error_clear(&err);
+	int rc = lq_store_model_current(req->svc->store, &row, &err);
+	if (rc == LQ_ENOTFOUND) {
+		lq_http_error(res, 404, "no model applied yet", NULL);
+		return 0;
+	}
+	if (rc) {
+		lq_http_fail(res, &err);
+		return 0;
+	}
+	lq_time_format(row.applied_at, at);
+	lq_buf_addf(&res->body, "{\"version\":%lld,\"name\":", (long long)row.version);
+	lq_buf_add_json_str(&res->body, row.name ? row.name : "");
+	lq_buf_addf(&res->body, ",\"applied_at\":\"%s\",\"text\":", at);
+	lq_buf_add_json_str(&res->body, row.text);
+	lq_buf_addc(&res->body, '}');
+	lq_model_row_free(&row);
+	lq_http_json(res, 200);
+	return 0;
+}
+
+typedef struct model_job {
+	const char *text;
+	size_t len;
+	lq_apply_report rep;
+	lq_diags diags;
+	lq_writer *writer;
+} model_job;
+
+static int apply_model(lq_service *svc, lq_ingest *session, void *arg,
+		       lq_error *err)
+{
+	model_job *j = arg;
+	int rc = lq_service_model_apply(svc, j->text, j->len, "model", &j->rep,
+					&j->diags, err);
+	if (rc == 0)
+		lq_writer_bump_generation(j->writer);
+	return rc;
+}
+
+static void diags_json(lq_http_res *res, const lq_diags *d)
+{
+	lq_buf *b = &res->body;
+	lq_buf_reset(b);
+	lq_buf_addf(b, "{\"error\":{\"code\":\"invalid\",\"message\":\"the model has %zu "
+		       "problem%s\",\"problems\":[", d->n, d->n == 1 ? "" : "s");
+	for (size_t i = 0; i < d->n; i++) {
+		lq_buf_addf(b, "%s{\"line\":%d,\"col\":%d,\"message\":", i ? "," : "",
+			    d->items[i].line, d->items[i].col);
+		lq_buf_add_json_str(b, d->items[i].msg);
+		lq_buf_addc(b, '}');
+	}
+	lq_buf_adds(b, "]}}");
+	lq_http_json(res, 422);
+}
+
+/* The model text: the raw body (YAML), or {"text": "..."} as JSON. */
+static const char *model_text(const lq_http_req *req, cJSON **json, size_t *len)
+{
+	*json = NULL;
+	if (req->content_type && strstr(req->content_type, "json")) {
+		*json = cJSON_ParseWithLength(req->body, req->body_len);
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(*json, "text");
+		if (!cJSON_IsString(t))
+			return NULL;
+		*len = strlen(t->valuestring);
+		return t->valuestring;
+	}
+	*len = req->body_len;
+	return req->body;
+}
+
+int lq_route_model_put(lq_http_req *req, lq_http_res *res)
+{
+	model_job j;
+	cJSON *json;
+	lq_error err;
+	memset(&j, 0, sizeof j);
+	j.writer = req->server->writer;
+	j.text = model_text(req, &json, &j.len);
+	if (!j.text || j.len == 0) {
+		lq_http_error(res, 400, "send the model as YAML, or JSON {\"text\": \"...\"}", "text");
+		cJSON_Delete(json);
+		return 0;
+	}
+	lq_error_clear(&err);
+	int rc = lq_writer_run(req->server->writer, 0, apply_model, &j, &err);
+	if (rc && j.diags.n)
+		diags_json(res, &j.diags);
+	else if (rc)
+		lq_http_fail(res, &err);
+	else {
+		lq_buf_addf(&res->body, "{\"version\":%lld,\"leads_rescored\":%zu,"
+			    "\"stage_changes\":%zu}", (long long)j.rep.version,
+			    j.rep.leads_rescored, j.rep.stage_changes);
+		lq_http_json(res, 200);
+	}
+	lq_diags_free(&j.diags);
+	cJSON_Delete(json);
+	return 0;
+}

@@ -1,0 +1,409 @@
+/*
+ * server.c - libmicrohttpd glue: start the daemon (epoll, thread pool),
+ * collect request bodies within their route's limit, authenticate,
+ * dispatch to the route, answer, write the access log line; the readers'
+ * per-thread services; signals and the orderly shutdown.
+ */
+#include "server/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "server/server_internal.h"
+
+/* A request in flight: its body so far and when it started. */
+typedef struct conn_state {
+	lq_buf body;
+	size_t limit;
+	int too_big;
+	int64_t start_us;
+	const lq_route *route;
+	int path_known;
+	lq_http_req req;
+} conn_state;
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+lq_time lq_server_now(struct lq_server *s)
+{
+	struct timespec ts;
+	if (s->opts.fixed_now)
+		return s->opts.fixed_now;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (lq_time)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static lq_time writer_clock(void *ctx)
+{
+	return lq_server_now(ctx);
+}
+
+/* ---- per-thread readers -------------------------------------------------- */
+
+typedef struct reader {
+	lq_service *svc;
+	uint64_t generation;
+} reader;
+
+static void reader_free(void *p)
+{
+	reader *r = p;
+	if (r) {
+		lq_service_close(r->svc);
+		free(r);
+	}
+}
+
+int lq_server_reader(struct lq_server *s, lq_service **out, lq_error *err)
+{
+	reader *r = pthread_getspecific(s->reader_key);
+	uint64_t gen = lq_writer_generation(s->writer);
+	if (!r) {
+		r = lq_xcalloc(1, sizeof *r);
+		pthread_setspecific(s->reader_key, r);
+	}
+	if (r->svc && r->generation != gen) {
+		lq_service_close(r->svc);
+		r->svc = NULL;
+	}
+	if (!r->svc) {
+		int rc = lq_service_open(s->opts.db, 0, lq_server_now(s), &r->svc, err);
+		if (rc)
+			return rc;
+		r->generation = gen;
+	}
+	r->svc->now = lq_server_now(s);
+	*out = r->svc;
+	return 0;
+}
+
+/* ---- answering ----------------------------------------------------------- */
+
+static void access_log(struct lq_server *s, const char *method, const char *url,
+		       int status, size_t bytes, int64_t us)
+{
+	char t[LQ_TIME_STRLEN];
+	pthread_mutex_lock(&s->metrics_lock);
+	s->metrics.requests++;
+	s->metrics.by_class[status / 100 < 6 ? status / 100 : 5]++;
+	s->metrics.micros += (uint64_t)us;
+	pthread_mutex_unlock(&s->metrics_lock);
+	if (s->opts.quiet)
+		return;
+	lq_time_format(lq_server_now(s), t);
+	fprintf(s->opts.log ? s->opts.log : stderr,
+		"time=%s method=%s path=%s status=%d bytes=%zu us=%lld\n", t,
+		method, url, status, bytes, (long long)us);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn,
+				     lq_http_res *res, struct lq_server *s,
+				     const char *path)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		res->body.len, res->body.data ? res->body.data : (char *)"",
+		MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type",
+				res->content_type ? res->content_type : "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (res->header_name[0])
+		MHD_add_response_header(r, res->header_name, res->header_value);
+	if (s->opts.cors_origins && (strncmp(path, "/v1/", 4) == 0 ||
+				     strcmp(path, "/t.js") == 0)) {
+		const char *origin = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, "Origin");
+		if (origin && lq_server_cors_allows(s, origin)) {
+			MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+			MHD_add_response_header(r, "Vary", "Origin");
+		}
+	}
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* Resolve route, authenticate, run the handler. */
+static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
+		     conn_state *st, lq_http_res *res)
+{
+	lq_http_req *req = &st->req;
+	lq_error err;
+
+	if (!st->route) {
+		lq_http_error(res, st->path_known ? 405 : 404,
+			      st->path_known ? "method not allowed on this path"
+					     : "no such route", NULL);
+		return;
+	}
+	if (st->too_big) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "request body is larger than %zu KB",
+			 st->limit / 1024);
+		lq_http_error(res, 413, msg, NULL);
+		return;
+	}
+	req->body = lq_buf_str(&st->body);
+	req->body_len = st->body.len;
+	req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							"Content-Type");
+	req->server = s;
+	req->now = lq_server_now(s);
+	lq_error_clear(&err);
+	if (lq_server_reader(s, &req->svc, &err)) {
+		lq_http_fail(res, &err);
+		return;
+	}
+	if (lq_server_auth(s, st->route,
+			   MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       "Authorization"),
+			   req, res))
+		return;
+	st->route->fn(req, res);
+}
+
+static const char *query_arg(void *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static conn_state *start_request(struct lq_server *s,
+				 struct MHD_Connection *conn,
+				 const char *method, const char *url)
+{
+	conn_state *st = lq_xcalloc(1, sizeof *st);
+	st->start_us = mono_us();
+	st->req.method = method;
+	st->req.path = url;
+	st->req.arg = query_arg;
+	st->req.conn = conn;
+	st->route = lq_route_find(method, url, &st->req, &st->path_known);
+	st->limit = st->route ? st->route->body_limit : 0;
+	return st;
+}
+
+static void collect(conn_state *st, const char *data, size_t len)
+{
+	if (st->too_big)
+		return;
+	if (st->body.len + len > st->limit) {
+		st->too_big = 1;
+		lq_buf_free(&st->body);
+		return;
+	}
+	lq_buf_add(&st->body, data, len);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **req_cls)
+{
+	struct lq_server *s = cls;
+	conn_state *st = *req_cls;
+	lq_http_res res;
+
+	if (!st) {
+		*req_cls = start_request(s, conn, method, url);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		collect(st, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	memset(&res, 0, sizeof res);
+	res.status = 200;
+	dispatch(s, conn, st, &res);
+	enum MHD_Result ok = send_response(conn, &res, s, url);
+	access_log(s, method, url, res.status, res.body.len, mono_us() - st->start_us);
+	lq_buf_free(&res.body);
+	return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **req_cls, enum MHD_RequestTerminationCode code)
+{
+	conn_state *st = *req_cls;
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->req.nparams; i++)
+		free(st->req.params[i]);
+	lq_buf_free(&st->body);
+	free(st);
+	*req_cls = NULL;
+}
+
+/* ---- CORS ------------------------------------------------------------------ */
+
+int lq_server_cors_allows(struct lq_server *s, const char *origin)
+{
+	const char *p = s->opts.cors_origins;
+	size_t n = strlen(origin);
+	while (p && *p) {
+		const char *end = strchrnul(p, ',');
+		if ((size_t)(end - p) == n && strncmp(p, origin, n) == 0)
+			return 1;
+		if (end - p == 1 && *p == '*')
+			return 1;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* ---- start and stop ------------------------------------------------------- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa,
+			lq_error *err)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	long port;
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return lq_error_set(err, LQ_EINVAL, "--listen must be HOST:PORT, not '%s'", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return lq_error_set(err, LQ_EINVAL, "bad port in --listen '%s'", listen);
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, strcmp(host, "localhost") ? host : "127.0.0.1",
+		      &sa->sin_addr) != 1)
+		return lq_error_set(err, LQ_EINVAL, "--listen needs an IPv4 address, not '%s'", host);
+	return 0;
+}
+
+static int write_port_file(const char *path, unsigned port, lq_error *err)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) || rename(tmp, path))
+		return lq_error_set(err, LQ_EIO, "cannot write the port file %s: %s",
+				    path, strerror(errno));
+	return 0;
+}
+
+static struct MHD_Daemon *start_daemon(struct lq_server *s,
+				       struct sockaddr_in *sa, lq_error *err)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->opts.threads > 0 ? s->opts.threads : 4),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_END);
+	if (!d)
+		lq_error_set(err, LQ_EIO, "cannot listen on %s: %s", s->opts.listen,
+			     strerror(errno));
+	return d;
+}
+
+static unsigned bound_port(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : 0;
+}
+
+static void server_free(struct lq_server *s)
+{
+	lq_writer_stop(s->writer);
+	lq_ratelimit_free(s->limiter);
+	lq_key_cache_free(s->keys);
+	pthread_key_delete(s->reader_key);
+	pthread_mutex_destroy(&s->metrics_lock);
+	free(s);
+}
+
+static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
+{
+	struct lq_server *s = lq_xcalloc(1, sizeof *s);
+	s->opts = *opts;
+	pthread_mutex_init(&s->metrics_lock, NULL);
+	pthread_key_create(&s->reader_key, reader_free);
+	s->keys = lq_key_cache_new();
+	s->limiter = lq_ratelimit_new(opts->rate, opts->burst > 0 ? opts->burst : opts->rate);
+	if (lq_writer_start(opts->db, writer_clock, s, &s->writer, err)) {
+		s->writer = NULL;
+		server_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Block until SIGINT or SIGTERM (blocked in every thread we start). */
+static int wait_for_signal(const sigset_t *set)
+{
+	int sig = 0;
+	while (sigwait(set, &sig) != 0)
+		;
+	return sig;
+}
+
+int lq_server_run(const lq_server_opts *opts, lq_error *err)
+{
+	struct sockaddr_in sa;
+	sigset_t set, old;
+	struct lq_server *s;
+	struct MHD_Daemon *d;
+	int rc = parse_listen(opts->listen, &sa, err);
+	if (rc)
+		return rc;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	s = server_new(opts, err);
+	if (!s) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return err->code ? err->code : LQ_EINTERNAL;
+	}
+	d = start_daemon(s, &sa, err);
+	if (!d) {
+		server_free(s);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return LQ_EIO;
+	}
+	unsigned port = bound_port(d);
+	if (opts->port_file)
+		rc = write_port_file(opts->port_file, port, err);
+	if (rc == 0) {
+		fprintf(stderr, "leadq: serving %s on http://%s:%u (pid %d)\n", opts->db,
+			inet_ntoa(sa.sin_addr), port, (int)getpid());
+		int sig = wait_for_signal(&set);
+		fprintf(stderr, "leadq: %s: finishing in-flight requests\n",
+			sig == SIGINT ? "interrupted" : "terminated");
+	}
+	MHD_quiesce_daemon(d);
+	MHD_stop_daemon(d);
+	server_free(s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		fprintf(stderr, "leadq: stopped cleanly\n");
+	return rc;
+}
