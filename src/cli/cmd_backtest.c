@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "io/backtest_json.h"
 #include "cli/table.h"
 #include "core/buf.h"
 
@@ -367,84 +368,12 @@ static void print_csv(const lq_backtest_result *res, FILE *out)
 
 /* ---- json --------------------------------------------------------------- */
 
-/* The stats' fields, after a comma when after_key. */
-static void json_stats(lq_buf *b, const lq_backtest_report *r,
-		       const lq_backtest_stats *s, int after_key)
-{
-	char v[32];
-	for (size_t i = 0; i < NCOLS; i++) {
-		if (!col_shown(&cols[i], r, 0))
-			continue;
-		cell(&cols[i], s, 1, v, sizeof v);
-		lq_buf_addf(b, "%s\"%s\":%s", after_key ? "," : "", cols[i].key,
-			    *v ? v : "null");
-		after_key = 1;
-	}
-}
-
-static void json_time(lq_buf *b, const char *key, int has, lq_time t)
-{
-	char iso[LQ_TIME_STRLEN];
-	lq_time_format(t, iso);
-	lq_buf_addf(b, "\"%s\":", key);
-	if (has)
-		lq_buf_add_json_str(b, iso);
-	else
-		lq_buf_adds(b, "null");
-}
-
-static void json_model(lq_buf *b, const bt_args *a,
-		       const lq_backtest_result *res, size_t k)
-{
-	const lq_backtest_report *r = &res->report;
-	char name[16], start[LQ_TIME_STRLEN];
-
-	lq_buf_addf(b, "{\"label\":\"%s\",\"file\":", labels[k]);
-	lq_buf_add_json_str(b, a->rq.files[k]);
-	lq_buf_adds(b, ",\"name\":");
-	lq_buf_add_json_str(b, res->models[k]->name ? res->models[k]->name : "");
-	lq_buf_adds(b, ",\"totals\":{");
-	json_stats(b, r, &r->total[k], 0);
-	if (r->capacity && r->has_threshold[k])
-		lq_buf_addf(b, ",\"threshold\":%.6g", r->threshold[k]);
-	else if (r->capacity)
-		lq_buf_adds(b, ",\"threshold\":null");
-	lq_buf_adds(b, "},\"weeks\":[");
-	for (size_t w = 0; w < r->nweeks; w++) {
-		snprintf(name, sizeof name, "%04d-W%02d", r->weeks[w].iso_year,
-			 r->weeks[w].iso_week);
-		lq_time_format(r->weeks[w].start, start);
-		lq_buf_addf(b, "%s{\"week\":\"%s\",\"start\":\"%s\"", w ? "," : "",
-			    name, start);
-		json_stats(b, r, &r->weeks[w].m[k], 1);
-		lq_buf_addc(b, '}');
-	}
-	lq_buf_adds(b, "]}");
-}
-
 static void print_json(const bt_args *a, const lq_backtest_result *res,
 		       FILE *out)
 {
-	const lq_backtest_report *r = &res->report;
 	lq_buf b = LQ_BUF_INIT;
-
-	lq_buf_adds(&b, "{");
-	json_time(&b, "from", a->has_from, a->rq.from);
-	lq_buf_addc(&b, ',');
-	json_time(&b, "to", a->has_to, a->rq.to);
-	if (r->capacity)
-		lq_buf_addf(&b, ",\"capacity\":%zu", r->capacity);
-	else
-		lq_buf_adds(&b, ",\"capacity\":null");
-	lq_buf_addf(&b, ",\"leads\":%zu,\"events_read\":%zu,"
-		    "\"events_replayed\":%zu,\"models\":[", r->leads,
-		    res->events_read, r->events);
-	for (size_t k = 0; k < r->nmodels; k++) {
-		if (k)
-			lq_buf_addc(&b, ',');
-		json_model(&b, a, res, k);
-	}
-	lq_buf_adds(&b, "]}\n");
+	lq_backtest_json(&b, &a->rq, res);
+	lq_buf_addc(&b, '\n');
 	fputs(lq_buf_str(&b), out);
 	lq_buf_free(&b);
 }

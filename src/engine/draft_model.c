@@ -292,8 +292,8 @@ static void write_action(lq_buf *b, const draft *d, const draft_rule *r)
 static void write_section(lq_buf *b, const draft *d, int section)
 {
 	static const char *const head[] = {"fit:\n", "channel:\n",
-		"engagement:\n  half_life: none   # the features counted events "
-		"without decay\n  actions:\n"};
+		("engagement:\n  half_life: none   # the features counted events "
+		 "without decay\n  actions:\n")};
 	int any = 0;
 	for (size_t k = 0; k < d->n; k++) {
 		if (d->rules[k].section != section)

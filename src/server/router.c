@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "server/assets.h"
 #include "server/server_internal.h"
 
 #define KB 1024
@@ -14,7 +15,6 @@
 static const lq_route routes[] = {
 	{"GET", "/healthz", LQ_ANYONE, 0, lq_route_health},
 	{"GET", "/metrics", LQ_ADMINS, 0, lq_route_metrics},
-	{"GET", "/t.js", LQ_ANYONE, 0, lq_route_snippet},
 
 	{"POST", "/v1/track", LQ_SENDERS, 32 * KB, lq_route_track},
 	{"POST", "/v1/page", LQ_SENDERS, 32 * KB, lq_route_track},
@@ -36,6 +36,11 @@ static const lq_route routes[] = {
 	{"GET", "/api/accounts", LQ_READERS, 0, lq_route_accounts},
 	{"GET", "/api/model", LQ_MODELLERS, 0, lq_route_model_get},
 	{"PUT", "/api/model", LQ_MODELLERS, 4 * KB * KB, lq_route_model_put},
+	{"GET", "/api/model/versions", LQ_MODELLERS, 0, lq_route_model_versions},
+	{"POST", "/api/model/check", LQ_MODELLERS, 4 * KB * KB, lq_route_model_check},
+	{"POST", "/api/backtest", LQ_MODELLERS, 4 * KB * KB, lq_route_backtest},
+	{"GET", "/api/funnel", LQ_READERS, 0, lq_route_funnel},
+	{"GET", "/api/me", LQ_READERS | LQ_ROLE_INGEST, 0, lq_route_me},
 };
 
 #define NROUTES (sizeof routes / sizeof routes[0])
@@ -73,10 +78,20 @@ static int match(const char *pattern, const char *path, lq_http_req *req)
 	return ok;
 }
 
+/* Files compiled in from web/ (the snippet, the dashboard): any GET of a
+ * path in the asset table, no key needed. */
+static const lq_route static_file = {"GET", "(web files)", LQ_ANYONE, 0,
+				     lq_route_snippet};
+
 const lq_route *lq_route_find(const char *method, const char *path,
 			      lq_http_req *req, int *path_known)
 {
 	*path_known = 0;
+	if (lq_asset_find(path)) {
+		*path_known = 1;
+		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+			return &static_file;
+	}
 	for (size_t i = 0; i < NROUTES; i++) {
 		if (!match(routes[i].pattern, path, NULL))
 			continue;

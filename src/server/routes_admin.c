@@ -229,38 +229,6 @@ static int apply_model(lq_service *svc, lq_ingest *session, void *arg,
 	return rc;
 }
 
-static void diags_json(lq_http_res *res, const lq_diags *d)
-{
-	lq_buf *b = &res->body;
-	lq_buf_reset(b);
-	lq_buf_addf(b, "{\"error\":{\"code\":\"invalid\",\"message\":\"the model has %zu "
-		       "problem%s\",\"problems\":[", d->n, d->n == 1 ? "" : "s");
-	for (size_t i = 0; i < d->n; i++) {
-		lq_buf_addf(b, "%s{\"line\":%d,\"col\":%d,\"message\":", i ? "," : "",
-			    d->items[i].line, d->items[i].col);
-		lq_buf_add_json_str(b, d->items[i].msg);
-		lq_buf_addc(b, '}');
-	}
-	lq_buf_adds(b, "]}}");
-	lq_http_json(res, 422);
-}
-
-/* The model text: the raw body (YAML), or {"text": "..."} as JSON. */
-static const char *model_text(const lq_http_req *req, cJSON **json, size_t *len)
-{
-	*json = NULL;
-	if (req->content_type && strstr(req->content_type, "json")) {
-		*json = cJSON_ParseWithLength(req->body, req->body_len);
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(*json, "text");
-		if (!cJSON_IsString(t))
-			return NULL;
-		*len = strlen(t->valuestring);
-		return t->valuestring;
-	}
-	*len = req->body_len;
-	return req->body;
-}
-
 int lq_route_model_put(lq_http_req *req, lq_http_res *res)
 {
 	model_job j;
@@ -268,7 +236,7 @@ int lq_route_model_put(lq_http_req *req, lq_http_res *res)
 	lq_error err;
 	memset(&j, 0, sizeof j);
 	j.writer = req->server->writer;
-	j.text = model_text(req, &json, &j.len);
+	j.text = lq_route_model_text(req, &json, &j.len);
 	if (!j.text || j.len == 0) {
 		lq_http_error(res, 400, "send the model as YAML, or JSON {\"text\": \"...\"}", "text");
 		cJSON_Delete(json);
@@ -277,7 +245,7 @@ int lq_route_model_put(lq_http_req *req, lq_http_res *res)
 	lq_error_clear(&err);
 	int rc = lq_writer_run(req->server->writer, 0, apply_model, &j, &err);
 	if (rc && j.diags.n)
-		diags_json(res, &j.diags);
+		lq_route_problems(res, &j.diags);
 	else if (rc)
 		lq_http_fail(res, &err);
 	else {

@@ -87,5 +87,18 @@ int lq_route_accounts(lq_http_req *req, lq_http_res *res);
 int lq_route_model_get(lq_http_req *req, lq_http_res *res);
 int lq_route_model_put(lq_http_req *req, lq_http_res *res);
 int lq_route_track(lq_http_req *req, lq_http_res *res);
+int lq_route_me(lq_http_req *req, lq_http_res *res);
+int lq_route_funnel(lq_http_req *req, lq_http_res *res);
+int lq_route_model_versions(lq_http_req *req, lq_http_res *res);
+int lq_route_model_check(lq_http_req *req, lq_http_res *res);
+int lq_route_backtest(lq_http_req *req, lq_http_res *res);
+
+/* Shared by the model routes: the model text of a request (raw YAML body
+ * or JSON {"text": ...}; *json to delete), and the 422 answer listing a
+ * model's problems. */
+struct cJSON;
+const char *lq_route_model_text(const lq_http_req *req, struct cJSON **json,
+				size_t *len);
+void lq_route_problems(lq_http_res *res, const lq_diags *d);
 
 #endif

@@ -82,7 +82,10 @@ static int load_models(lq_service *svc, const lq_backtest_request *rq,
 		int rc;
 
 		lq_error_clear(&e);
-		if (strcmp(rq->files[k], LQ_BACKTEST_CURRENT) == 0)
+		if (rq->texts[k])
+			rc = lq_model_load(rq->texts[k], strlen(rq->texts[k]),
+					   rq->files[k], &res->models[k], &one, &e);
+		else if (strcmp(rq->files[k], LQ_BACKTEST_CURRENT) == 0)
 			rc = load_current(svc, &res->models[k], &one, &e);
 		else
 			rc = lq_model_load_file(rq->files[k], &res->models[k],

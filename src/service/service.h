@@ -406,6 +406,9 @@ void lq_funnel_report_free(lq_funnel_report *r);
 typedef struct lq_backtest_request {
 	/* model files (or LQ_BACKTEST_CURRENT): [0] the model, [1] --vs */
 	const char *files[LQ_BACKTEST_MAX_MODELS];
+	/* model YAML given as text (an upload) instead of reading files[k],
+	 * which then only names it in messages; NULL: read the file */
+	const char *texts[LQ_BACKTEST_MAX_MODELS];
 	size_t nmodels;            /* 1 or 2 */
 	lq_time from, to;          /* window [from, to) on MQL and won times;
 				      LQ_TIME_MIN / LQ_BACKTEST_NEVER: open */

@@ -270,6 +270,19 @@ int lq_store_stage_add(lq_store *s, lq_stage_change *c, lq_error *err)
 	return s->ops->stage_add(s, c, err);
 }
 
+int lq_store_models(lq_store *s, lq_model_row **out, size_t *n,
+		    lq_error *err)
+{
+	return s->ops->models(s, out, n, err);
+}
+
+void lq_model_rows_free(lq_model_row *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++)
+		lq_model_row_free(&r[i]);
+	free(r);
+}
+
 int lq_store_accounts(lq_store *s, size_t limit, size_t offset,
 		      lq_account **out, size_t *n, lq_error *err)
 {

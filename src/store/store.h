@@ -59,6 +59,11 @@ void lq_model_row_free(lq_model_row *r);
 /* Store a new model version; *version gets its number. */
 int lq_store_model_add(lq_store *s, const char *name, const char *text,
 		       lq_time applied_at, int64_t *version, lq_error *err);
+/* Every version, newest first, without their text. Free with
+ * lq_model_rows_free. */
+int lq_store_models(lq_store *s, lq_model_row **out, size_t *n,
+		    lq_error *err);
+void lq_model_rows_free(lq_model_row *r, size_t n);
 /* The newest version; LQ_ENOTFOUND when no model was ever applied. */
 int lq_store_model_current(lq_store *s, lq_model_row *out, lq_error *err);
 

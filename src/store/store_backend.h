@@ -57,6 +57,8 @@ struct lq_store_ops {
 			 lq_error *err);
 
 	int (*stage_add)(lq_store *s, lq_stage_change *c, lq_error *err);
+	int (*models)(lq_store *s, lq_model_row **out, size_t *n,
+		      lq_error *err);
 	int (*accounts)(lq_store *s, size_t limit, size_t offset,
 			lq_account **out, size_t *n, lq_error *err);
 	int (*lead_erase)(lq_store *s, int64_t lead_id, lq_error *err);

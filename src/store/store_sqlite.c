@@ -470,6 +470,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.events_each = lq_store_sqlite_events_each,
 	.stage_changes_each = lq_store_sqlite_stage_changes_each,
 	.accounts = lq_store_sqlite_accounts,
+	.models = lq_store_sqlite_models,
 	.lead_erase = lq_store_sqlite_lead_erase,
 	.key_add = lq_store_sqlite_key_add,
 	.key_by_prefix = lq_store_sqlite_key_by_prefix,

@@ -49,6 +49,7 @@ enum sq_stmt {
 	SQ_STAGE_HISTORY,
 	SQ_STAGE_CHANGES_EACH,
 	SQ_ACCOUNTS,
+	SQ_MODELS,
 	SQ_ERASE_EVENTS,
 	SQ_ERASE_NOTES,
 	SQ_ERASE_TASKS,
@@ -211,6 +212,8 @@ int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
 			      lq_error *err);
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 				size_t *n, lq_error *err);
+int lq_store_sqlite_models(lq_store *s, lq_model_row **out, size_t *n,
+			   lq_error *err);
 int lq_store_sqlite_accounts(lq_store *s, size_t limit, size_t offset,
 			     lq_account **out, size_t *n, lq_error *err);
 int lq_store_sqlite_lead_erase(lq_store *s, int64_t lead_id, lq_error *err);

@@ -228,6 +228,34 @@ int lq_store_sqlite_model_current(lq_store *s, lq_model_row *out,
 	return 0;
 }
 
+static int read_model_row(sqlite3_stmt *st, void *row, lq_error *err)
+{
+	lq_model_row *m = row;
+	memset(m, 0, sizeof *m);
+	m->version = sq_col_int(st, 0);
+	m->name = sq_col_text(st, 1, 1);
+	m->applied_at = sq_col_int(st, 3);
+	return 0;
+}
+
+static void release_model_rows(void *rows, size_t n)
+{
+	lq_model_rows_free(rows, n);
+}
+
+int lq_store_sqlite_models(lq_store *s, lq_model_row **out, size_t *n,
+			   lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	void *rows = NULL;
+	int rc = lq_store_sqlite_collect(q, q->stmt[SQ_MODELS], sizeof(lq_model_row),
+					 read_model_row, release_model_rows, &rows,
+					 n, err, "read model versions");
+	if (rc == 0)
+		*out = rows;
+	return rc;
+}
+
 /* ---- counts ----------------------------------------------------------------- */
 
 int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)

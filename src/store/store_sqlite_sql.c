@@ -29,6 +29,9 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_MODEL_CURRENT] =
 		"SELECT version, name, text, applied_at FROM models "
 		"ORDER BY version DESC LIMIT 1",
+	[SQ_MODELS] =
+		"SELECT version, name, NULL, applied_at FROM models "
+		"ORDER BY version DESC",
 
 	[SQ_ACCOUNT_GET] =
 		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a WHERE a.id = ?1",

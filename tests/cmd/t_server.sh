@@ -136,6 +136,31 @@ check_body '"version":2,"leads_rescored":6' "as version 2, every lead rescored"
 call GET /healthz "" ""
 check_body '"model_version":2' "readers see the new model"
 
+call GET /api/model/versions "$marketing" ""
+check_body '^\{"versions":\[\{"version":2,"name":"ICP lifecycle test","applied_at":"2026-03-10T00:00:00Z"\},\{"version":1' "model versions, newest first"
+status=$(curl -s -o "$work/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $marketing" \
+	-H 'Content-Type: text/yaml' --data-binary @"$data/bad/model.yaml" "$url/api/model/check"); body=$(cat "$work/body")
+check_status 422 "model check over HTTP finds the problems"
+check_body '"line":17,"col":14' "down to the bad duration"
+call POST /api/model/check "$marketing" '{"text":"version: 1\nname: tiny\n"}'
+check_status 200 "a valid model checks out (JSON body)"
+check_body '"valid":true,"name":"tiny"' "and says so"
+check_eq "$(sql 'select count(*) from models')" "2" "checking applies nothing"
+status=$(curl -s -o "$work/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $marketing" \
+	-H 'Content-Type: text/yaml' --data-binary @"$data/model.yaml" "$url/api/backtest"); body=$(cat "$work/body")
+check_status 200 "backtest an uploaded model against the current one"
+check_body '"models":\[\{"label":"base","file":"uploaded model","name":"ICP test"' "the upload first"
+check_body '\{"label":"vs","file":"@current","name":"ICP lifecycle test"' "the current model beside it"
+call POST /api/backtest "$sales" 'version: 1'
+check_status 403 "sales may not backtest models"
+call GET "/api/funnel?by=source" "$sales" ""
+check_status 200 "funnel"
+check_body '"cohort":"mql"' "as leadq funnel --format json"
+call GET "/api/funnel?by=nonsense" "$sales" ""
+check_status 400 "a bad funnel grouping is 400"
+call GET /api/me "$sales" ""
+check_body '^\{"role":"sales","key_id":[0-9]+\}$' "/api/me names the role"
+
 # ---- create, update, erase ------------------------------------------------------
 call POST /api/leads "$sales" '{"email":"new.person@widgets.io","first_name":"New","title":"VP Sales","seniority":"vp"}'
 check_status 200 "create a lead"
