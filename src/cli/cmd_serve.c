@@ -23,6 +23,8 @@ static const char serve_help[] =
 	"  --cors       origins allowed to call /v1 and /t.js from a browser (off by default)\n"
 	"  --port-file  write the port once listening (for scripts and tests)\n"
 	"  --access-log where request lines go (default stderr)\n"
+	"  --deliver-every  alert delivery pass interval (default 5s; off: none,\n"
+	"               e.g. when `leadq deliver` runs from cron instead)\n"
 	"With --now (or LEADQ_NOW) the server's clock stands still at that time.\n"
 	"SIGINT/SIGTERM: stop accepting, finish requests in flight, commit, exit.\n";
 
@@ -44,6 +46,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 		{"port-file", required_argument, 0, 'p'},
 		{"access-log", required_argument, 0, 'a'},
 		{"quiet", no_argument, 0, 'q'},
+		{"deliver-every", required_argument, 0, 'd'},
 		{"help", no_argument, 0, 'h'}, {0}};
 	lq_server_opts o = {.listen = "127.0.0.1:8080", .db = cli->db, .threads = 4};
 	const char *log_path = NULL;
@@ -51,7 +54,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 	lq_error err;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 't':
@@ -71,6 +74,19 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 		case 'p': o.port_file = optarg; break;
 		case 'a': log_path = optarg; break;
 		case 'q': o.quiet = 1; break;
+		case 'd': {
+			lq_dur every;
+			lq_error e;
+			if (strcmp(optarg, "off") == 0) {
+				o.deliver_ms = -1;
+				break;
+			}
+			if (lq_dur_parse(optarg, &every, &e) || every < LQ_MS_SECOND)
+				return lq_cli_usage("serve", "--deliver-every needs a duration "
+						    "of at least 1s (e.g. 5s) or off");
+			o.deliver_ms = (long)every;
+			break;
+		}
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return lq_cli_usage("serve", "see leadq serve --help");
 		}

@@ -331,6 +331,7 @@ static unsigned bound_port(struct MHD_Daemon *d)
 
 static void server_free(struct lq_server *s)
 {
+	lq_deliverer_stop(s->deliverer);
 	lq_writer_stop(s->writer);
 	lq_ratelimit_free(s->limiter);
 	lq_key_cache_free(s->keys);
@@ -349,6 +350,13 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 	s->limiter = lq_ratelimit_new(opts->rate, opts->burst > 0 ? opts->burst : opts->rate);
 	if (lq_writer_start(opts->db, writer_clock, s, &s->writer, err)) {
 		s->writer = NULL;
+		server_free(s);
+		return NULL;
+	}
+	if (opts->deliver_ms >= 0 &&
+	    lq_deliverer_start(opts->db, opts->deliver_ms, writer_clock, s,
+			       &s->deliverer, err)) {
+		s->deliverer = NULL;
 		server_free(s);
 		return NULL;
 	}

@@ -24,6 +24,8 @@ typedef struct lq_server_opts {
 	const char *port_file;     /* write the bound port here once listening */
 	FILE *log;                 /* access log (NULL: stderr) */
 	int quiet;                 /* no access log */
+	long deliver_ms;           /* alert delivery pass interval; 0: 5 s,
+				      < 0: no deliveries from this server */
 } lq_server_opts;
 
 /* Serve until SIGINT/SIGTERM. Returns 0 after a clean shutdown. */

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "server/deliverer.h"
 #include "server/http.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
@@ -47,6 +48,7 @@ typedef struct lq_key_cache lq_key_cache;
 struct lq_server {
 	lq_server_opts opts;
 	lq_writer *writer;
+	lq_deliverer *deliverer;
 	lq_ratelimit *limiter;
 	lq_key_cache *keys;
 	pthread_key_t reader_key;

@@ -111,4 +111,18 @@ check_eq "$(grep '"status":200' "$work/slow.log" | grep -o '"delivery_id":"[^"]*
 	"$(sql "select delivery_id from outbox where webhook_id=$slow_id order by delivery_id" | tr '\n' ' ')" \
 	"the receiver saw every delivery id (at least once, same ids)"
 
+# leadq serve delivers by itself (every --deliver-every).
+lq webhook add "http://127.0.0.1:$port_a/served" --secret s3cret-key-a --events stage_changed
+"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/serve.port" --quiet --deliver-every 1s \
+	2>"$work/serve.err" &
+serve_pid=$!
+pids="$pids $serve_pid"
+for _ in $(seq 200); do [ -f "$work/serve.port" ] && break; sleep 0.02; done
+lq reject cy@bigcorp.com --reason "served delivery"
+for _ in $(seq 150); do grep -q '"path":"/served"' "$work/a.log" && break; sleep 0.02; done
+grep '"path":"/served"' "$work/a.log" | grep -q '"signature":"ok"' \
+	&& ok "the server's delivery thread posts new alerts within a pass" \
+	|| not_ok "the server delivers" "$(tail -2 "$work/a.log")"
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
+
 done_testing
