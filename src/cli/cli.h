@@ -37,6 +37,9 @@ int lq_cli_fail(const lq_error *err);
 /* Print a usage problem ("leadq leads: unknown format 'x'") and return 2. */
 int lq_cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Print every problem of a model as FILE:LINE:COL: message on stderr. */
+struct lq_diags;
+void lq_cli_print_diags(const struct lq_diags *d);
 /* Open the service on cli->db (create when asked); prints the error. */
 int lq_cli_open(lq_cli *cli, int create, lq_service **out);
 
@@ -53,6 +56,7 @@ int lq_cmd_import(lq_cli *cli, int argc, char **argv);
 int lq_cmd_leads(lq_cli *cli, int argc, char **argv);
 int lq_cmd_show(lq_cli *cli, int argc, char **argv);
 int lq_cmd_explain(lq_cli *cli, int argc, char **argv);
+int lq_cmd_forget(lq_cli *cli, int argc, char **argv);
 /* accept, reject, qualify, opportunity, won, lost, note (argv[0] names it) */
 int lq_cmd_action(lq_cli *cli, int argc, char **argv);
 int lq_cmd_queue(lq_cli *cli, int argc, char **argv);

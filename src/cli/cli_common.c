@@ -27,6 +27,15 @@ int lq_cli_usage(const char *cmd, const char *fmt, ...)
 	return LQ_EXIT_USER;
 }
 
+void lq_cli_print_diags(const lq_diags *d)
+{
+	char msg[1024];
+	for (size_t i = 0; i < d->n; i++) {
+		lq_error_format(&d->items[i], msg, sizeof msg);
+		fprintf(stderr, "%s\n", msg);
+	}
+}
+
 int lq_cli_open(lq_cli *cli, int create, lq_service **out)
 {
 	lq_error err;

@@ -380,15 +380,6 @@ static void print_json(const bt_args *a, const lq_backtest_result *res,
 
 /* ---- the command -------------------------------------------------------- */
 
-static void print_diags(const lq_diags *d)
-{
-	char msg[1024];
-	for (size_t i = 0; i < d->n; i++) {
-		lq_error_format(&d->items[i], msg, sizeof msg);
-		fprintf(stderr, "%s\n", msg);
-	}
-}
-
 int lq_cmd_backtest(lq_cli *cli, int argc, char **argv)
 {
 	bt_args a = {.fmt = LQ_FMT_TABLE};
@@ -407,7 +398,7 @@ int lq_cmd_backtest(lq_cli *cli, int argc, char **argv)
 	lq_error_clear(&err);
 	rc = lq_service_backtest(svc, &a.rq, &res, &diags, &err);
 	if (rc && diags.n) {
-		print_diags(&diags);
+		lq_cli_print_diags(&diags);
 		rc = LQ_EXIT_USER;
 	} else if (rc) {
 		rc = lq_cli_fail(&err);

@@ -20,14 +20,8 @@ static const char leads_help[] =
 
 static int parse_sort(const char *s, lq_lead_sort *out)
 {
-	static const struct { const char *name; lq_lead_sort sort; } sorts[] = {
-		{"score", LQ_SORT_SCORE}, {"engagement", LQ_SORT_ENGAGEMENT},
-		{"fit", LQ_SORT_FIT}, {"updated", LQ_SORT_UPDATED}};
-	for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-		if (strcmp(s, sorts[i].name) == 0) {
-			*out = sorts[i].sort;
-			return 0;
-		}
+	if (lq_lead_sort_parse(s, out) == 0)
+		return 0;
 	return lq_cli_usage("leads", "unknown sort '%s' (use score, engagement, fit or updated)", s);
 }
 

@@ -21,15 +21,6 @@ static const char model_help[] =
 	"        one transaction (a model with errors changes nothing)\n"
 	"show    print the current model and its version\n";
 
-static void print_diags(const lq_diags *d)
-{
-	char msg[1024];
-	for (size_t i = 0; i < d->n; i++) {
-		lq_error_format(&d->items[i], msg, sizeof msg);
-		fprintf(stderr, "%s\n", msg);
-	}
-}
-
 static size_t count_rules(const lq_rule *r, size_t n, int disq, int negative)
 {
 	size_t k = 0;
@@ -92,7 +83,7 @@ static int model_check(const char *file)
 	lq_error_clear(&err);
 	if (lq_model_load_file(file, &m, &diags, &err)) {
 		if (diags.n)
-			print_diags(&diags);
+			lq_cli_print_diags(&diags);
 		else
 			lq_cli_fail(&err);
 		lq_diags_free(&diags);
@@ -126,7 +117,7 @@ static int model_apply(lq_cli *cli, const char *file)
 	rc = lq_service_model_apply(svc, lq_buf_str(&text), text.len, file,
 				    &rep, &diags, &err);
 	if (rc && diags.n) {
-		print_diags(&diags);
+		lq_cli_print_diags(&diags);
 		rc = LQ_EXIT_USER;
 	} else if (rc) {
 		rc = lq_cli_fail(&err);
@@ -169,7 +160,7 @@ static int model_show(lq_cli *cli, int argc, char **argv)
 		return rc;
 	lq_error_clear(&err);
 	memset(&row, 0, sizeof row);
-	rc = lq_store_model_current(svc->store, &row, &err);
+	rc = lq_service_model_shown(svc, &row, &err);
 	if (rc == LQ_ENOTFOUND) {
 		rc = lq_cli_usage("model show", "no model applied yet (leadq model apply FILE)");
 	} else if (rc) {

@@ -19,6 +19,7 @@ static const lq_cmd commands[] = {
 	{"leads", lq_cmd_leads, "list leads with their scores"},
 	{"show", lq_cmd_show, "everything about one lead"},
 	{"explain", lq_cmd_explain, "why a lead has its score"},
+	{"forget", lq_cmd_forget, "erase a lead's personal data (right to be forgotten)"},
 	{"queue", lq_cmd_queue, "MQLs awaiting sales, best first, with SLA time left"},
 	{"accept", lq_cmd_action, "sales accepts an MQL (mql -> sal)"},
 	{"reject", lq_cmd_action, "sales rejects a lead (-> nurture or disqualified)"},

@@ -20,21 +20,27 @@ static int days_in_month(int64_t y, int m)
 	return m == 2 && is_leap(y) ? 29 : dm[m - 1];
 }
 
-/* Days since the epoch for a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t lq_floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+int64_t lq_days_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t era = lq_floor_div(y, 400);
 	int64_t yoe = y - era * 400;
 	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void lq_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t era = lq_floor_div(z, 146097);
 	int64_t doe = z - era * 146097;
 	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
@@ -42,6 +48,24 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	*y = yoe + era * 400 + (*m <= 2);
+}
+
+lq_time lq_time_week_start(lq_time t)
+{
+	/* 1970-01-01 was a Thursday: Mondays sit 3 days before multiples of a
+	 * week counted from it. */
+	return lq_floor_div(t + 3 * LQ_MS_DAY, LQ_MS_WEEK) * LQ_MS_WEEK -
+	       3 * LQ_MS_DAY;
+}
+
+void lq_time_iso_week(lq_time t, int *iso_year, int *iso_week)
+{
+	int64_t thursday = lq_floor_div(lq_time_week_start(t), LQ_MS_DAY) + 3;
+	int64_t y;
+	int m, d;
+	lq_civil_from_days(thursday, &y, &m, &d);
+	*iso_year = (int)y;
+	*iso_week = (int)((thursday - lq_days_from_civil(y, 1, 1)) / 7 + 1);
 }
 
 /* Read exactly n digits. */
@@ -77,7 +101,7 @@ static int make_time(int64_t y, int mo, int d, int h, int mi, int sec, int ms,
 		return bad_time(err, s, "time of day out of range");
 	if (sec == 60)
 		sec = 59;
-	int64_t days = days_from_civil(y, mo, d);
+	int64_t days = lq_days_from_civil(y, mo, d);
 	*out = ((days * 24 + h) * 60 + mi - offset_min) * LQ_MS_MINUTE +
 	       sec * LQ_MS_SECOND + ms;
 	return 0;
@@ -167,7 +191,7 @@ void lq_time_format(lq_time t, char *out)
 	}
 	int64_t y;
 	int m, d;
-	civil_from_days(days, &y, &m, &d);
+	lq_civil_from_days(days, &y, &m, &d);
 	int h = (int)(rem / LQ_MS_HOUR), mi = (int)(rem / LQ_MS_MINUTE % 60);
 	int sec = (int)(rem / LQ_MS_SECOND % 60), ms = (int)(rem % 1000);
 	if (ms)

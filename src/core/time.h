@@ -43,6 +43,20 @@ int lq_time_parse(const char *s, const char *fmt, lq_time *out, lq_error *err);
 #define LQ_TIME_STRLEN 32
 void lq_time_format(lq_time t, char *out);
 
+/* ---- calendar (proleptic Gregorian, UTC) ---- */
+
+/* floor(a / b) for b > 0: days and weeks before 1970 round down. */
+int64_t lq_floor_div(int64_t a, int64_t b);
+/* Days since 1970-01-01 of a civil date (month 1-12, day 1-31). */
+int64_t lq_days_from_civil(int64_t year, int month, int day);
+/* The civil date of day z since 1970-01-01. */
+void lq_civil_from_days(int64_t z, int64_t *year, int *month, int *day);
+/* Monday 00:00 UTC of the ISO week holding t. */
+lq_time lq_time_week_start(lq_time t);
+/* ISO year and week number (1-53) of the week holding t: those of the
+ * week's Thursday. */
+void lq_time_iso_week(lq_time t, int *iso_year, int *iso_week);
+
 /* Parse a duration: a positive integer followed by a unit among
  * s, m, h, d, w ("30d", "24h"). Several parts may follow each other
  * ("1d12h"). */

@@ -106,47 +106,12 @@ void lq_backtest_replay(const lq_model *m, const lq_lead *lead,
 
 /* ---- ISO weeks ----------------------------------------------------------- */
 
-/* floor(a / b) for b > 0. */
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
 lq_time lq_backtest_week_start(lq_time t)
 {
-	/* 1970-01-01 was a Thursday: Mondays sit 3 days before multiples of a
-	 * week counted from it. */
-	return floor_div(t + 3 * LQ_MS_DAY, LQ_MS_WEEK) * LQ_MS_WEEK -
-	       3 * LQ_MS_DAY;
-}
-
-/* Civil year and day of the year (0-based) of day z since 1970-01-01
- * (H. Hinnant's days-to-civil, proleptic Gregorian). */
-static void civil_year_day(int64_t z, int *year, int *yday)
-{
-	static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212,
-				       243, 273, 304, 334};
-	z += 719468;
-	int64_t era = floor_div(z, 146097);
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5;          /* 0-based day */
-	int64_t mon = mp < 10 ? mp + 2 : mp - 10;      /* 0-based month */
-	int64_t y = yoe + era * 400 + (mon <= 1);
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	*year = (int)y;
-	*yday = before[mon] + (int)d + (mon >= 2 && leap);
+	return lq_time_week_start(t);
 }
 
 void lq_backtest_iso_week(lq_time monday, int *year, int *week)
 {
-	int yday;
-	/* The ISO week belongs to the year of its Thursday. */
-	int64_t thursday = floor_div(monday, LQ_MS_DAY) + 3;
-	civil_year_day(thursday, year, &yday);
-	*week = yday / 7 + 1;
+	lq_time_iso_week(monday, year, week);
 }

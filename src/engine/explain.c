@@ -151,7 +151,8 @@ void lq_explain_lead(const lq_model *m, const lq_lead *lead,
 	out->disqualified = fit.disq_rule >= 0;
 	out->engagement = lq_engagement_at(&eng, m, now);
 	out->score = out->fit + out->channel + out->engagement;
-	qsort(out->items, out->n, sizeof *out->items, cmp_items);
+	if (out->n > 1)   /* items is NULL for a model without rules */
+		qsort(out->items, out->n, sizeof *out->items, cmp_items);
 	lq_engagement_free(&eng);
 	free(sorted);
 }

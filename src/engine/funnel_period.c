@@ -11,48 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	if (a % b != 0 && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = floor_div(y, 400);
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	int64_t era = floor_div(z, 146097);
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 int64_t lq_funnel_period_key(lq_funnel_period p, lq_time t)
 {
-	int64_t days = floor_div(t, LQ_MS_DAY), y;
-	unsigned m, d;
+	int64_t days = lq_floor_div(t, LQ_MS_DAY), y;
+	int m, d;
 	if (p == LQ_PERIOD_MONTH) {
-		civil_from_days(days, &y, &m, &d);
+		lq_civil_from_days(days, &y, &m, &d);
 		return y * 12 + (m - 1);
 	}
-	if (p == LQ_PERIOD_WEEK)   /* the Monday; 1970-01-01 was a Thursday */
-		return days - (days + 3 - floor_div(days + 3, 7) * 7);
+	if (p == LQ_PERIOD_WEEK)   /* the Monday, as a day number */
+		return lq_floor_div(lq_time_week_start(t), LQ_MS_DAY);
 	return 0;
 }
 
@@ -64,19 +32,14 @@ int64_t lq_funnel_period_next(lq_funnel_period p, int64_t key)
 void lq_funnel_period_key_label(lq_funnel_period p, int64_t key, char *out,
 				size_t outsz)
 {
-	int64_t y;
-	unsigned m, d;
 	if (p == LQ_PERIOD_MONTH) {
-		y = floor_div(key, 12);
+		int64_t y = lq_floor_div(key, 12);
 		snprintf(out, outsz, "%04lld-%02u", (long long)y,
 			 (unsigned)(key - y * 12 + 1));
 	} else if (p == LQ_PERIOD_WEEK) {
-		/* the ISO year and week are those of the week's Thursday */
-		int64_t thursday = key + 3;
-		civil_from_days(thursday, &y, &m, &d);
-		int64_t ordinal = thursday - days_from_civil(y, 1, 1);
-		snprintf(out, outsz, "%04lld-W%02u", (long long)y,
-			 (unsigned)(ordinal / 7 + 1));
+		int year, week;
+		lq_time_iso_week(key * LQ_MS_DAY, &year, &week);
+		snprintf(out, outsz, "%04d-W%02d", year, week);
 	} else if (outsz) {
 		out[0] = '\0';
 	}

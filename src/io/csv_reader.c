@@ -16,13 +16,14 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "io/record_util.h"
 
 #define CHUNK_SIZE (64 * 1024)
 /* libcsv's cell buffer may not grow past this: a little over the cell limit
  * so that a closing quote, trailing spaces and the NUL still fit. */
 #define ENTRY_LIMIT ((size_t)LQ_CSV_MAX_CELL + 64)
 
-enum row_fault { FAULT_NONE, FAULT_CELL, FAULT_CELLS, FAULT_ROW };
+enum row_fault { FAULT_NONE, FAULT_CELL, FAULT_CELLS, FAULT_ROW, FAULT_UTF8 };
 
 struct lq_csv_reader {
 	FILE *f;
@@ -39,6 +40,7 @@ struct lq_csv_reader {
 	const char **cells;        /* cap entries, filled when the row ends */
 	int row_done;
 	enum row_fault fault;
+	size_t fault_cell;         /* 1-based cell of FAULT_UTF8 */
 	lq_csv_row row;
 	lq_error fail;             /* sticky error; code 0 when none */
 };
@@ -67,6 +69,11 @@ static void on_cell(void *data, size_t len, void *ctx)
 	}
 	if (r->text.len + len + 1 > LQ_CSV_MAX_ROW) {
 		r->fault = FAULT_ROW;
+		return;
+	}
+	if (data && lq_rec_utf8_bad(data, len) < len) {
+		r->fault = FAULT_UTF8;
+		r->fault_cell = r->noffs + 1;
 		return;
 	}
 	if (r->noffs == r->cap) {
@@ -108,6 +115,10 @@ static int row_fault(lq_csv_reader *r, lq_error *err)
 	case FAULT_ROW:
 		snprintf(msg, sizeof msg, "row larger than %d bytes",
 			 LQ_CSV_MAX_ROW);
+		break;
+	case FAULT_UTF8:
+		snprintf(msg, sizeof msg, "invalid UTF-8 in cell %zu",
+			 r->fault_cell);
 		break;
 	default:
 		snprintf(msg, sizeof msg, "cell larger than %d bytes",

@@ -44,6 +44,7 @@ int lq_csv_open(FILE *f, const char *name, lq_csv_reader **out,
  * negative LQ_E* code with err->file and err->line set:
  *   LQ_EINVAL "unbalanced quote", "quote inside an unquoted cell",
  *             "text after a closing quote", "NUL byte in input",
+ *             "invalid UTF-8 in cell 3" (text must be UTF-8),
  *             "cell larger than 1048576 bytes",
  *             "row has more than 10000 cells",
  *             "row larger than 67108864 bytes"

@@ -250,6 +250,18 @@ static void events_json(lq_buf *b, const lq_lead_detail *d)
 	lq_buf_addc(b, ']');
 }
 
+/* ,"KEY":["item",...] */
+static void requirements_json(lq_buf *out, const char *key, char *const *items,
+			      size_t n)
+{
+	lq_buf_addf(out, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		lq_buf_adds(out, i ? "," : "");
+		lq_buf_add_json_str(out, items[i]);
+	}
+	lq_buf_addc(out, ']');
+}
+
 void lq_json_lead_detail(lq_buf *out, const lq_lead_detail *d, int full)
 {
 	lq_buf_adds(out, "{\"lead\":");
@@ -270,10 +282,22 @@ void lq_json_lead_detail(lq_buf *out, const lq_lead_detail *d, int full)
 	if (d->explained) {
 		lq_buf_addf(out, "{\"version\":%lld,\"name\":", (long long)d->model_version);
 		lq_buf_add_json_str(out, d->model_name ? d->model_name : "");
+		requirements_json(out, "sql_requires", d->model->sql_requires,
+				  d->model->nsql_requires);
+		requirements_json(out, "sqo_requires", d->model->sqo_requires,
+				  d->model->nsqo_requires);
 		lq_buf_adds(out, "},\"explanation\":");
 		lq_json_explanation(out, &d->explanation);
 	} else {
 		lq_buf_adds(out, "null,\"explanation\":null");
+	}
+	if (d->predicted) {
+		char at[LQ_TIME_STRLEN];
+		lq_time_format(d->prediction.scored_at, at);
+		lq_buf_addf(out, ",\"prediction\":{\"probability\":%.6g,"
+			    "\"learned_version\":%lld,\"scored_at\":\"%s\"}",
+			    d->prediction.probability,
+			    (long long)d->prediction.learned_version, at);
 	}
 	lq_buf_adds(out, "}");
 }

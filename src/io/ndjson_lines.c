@@ -21,7 +21,7 @@ void lq_ndjson_lines_init(lq_ndjson_lines *r, FILE *in, const char *name,
 static void skip_rest(FILE *in)
 {
 	int c;
-	while ((c = getc(in)) != EOF && c != '\n')
+	while ((c = getc_unlocked(in)) != EOF && c != '\n')
 		;
 }
 
@@ -34,7 +34,9 @@ static int read_line(lq_ndjson_lines *r, size_t *len)
 		r->cap = 4096;
 		r->buf = lq_xmalloc(r->cap);
 	}
-	while ((c = getc(r->in)) != EOF && c != '\n') {
+	/* getc_unlocked: one reader per stream; locked getc per byte was 5%
+	 * of an import */
+	while ((c = getc_unlocked(r->in)) != EOF && c != '\n') {
 		if (n >= r->max) {
 			skip_rest(r->in);
 			return -1;

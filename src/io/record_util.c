@@ -50,10 +50,13 @@ int lq_rec_str(const char *field, const char *s, size_t max, char **out,
 int lq_rec_time(const char *field, const char *s, const char *fmt,
 		lq_time *out, lq_error *err)
 {
-	lq_error ignored;
+	lq_error why;
 
-	if (lq_time_parse(s, fmt, out, &ignored) == 0)
+	if (lq_time_parse(s, fmt, out, &why) == 0)
 		return 0;
+	const char *range = strstr(why.msg, "year out of range");
+	if (range)   /* well formed, but a year leadq cannot store */
+		return lq_rec_fail(err, field, "%s: '%.64s': %s", field, s, range);
 	if (fmt && *fmt)
 		return lq_rec_fail(err, field, "%s: '%.64s' does not match the "
 				   "date format '%.64s'", field, s, fmt);
@@ -96,6 +99,81 @@ static int json_error(lq_error *err, const char *line, const char *at)
 	return LQ_EINVAL;
 }
 
+size_t lq_rec_utf8_bad(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = u[i];
+		size_t n;
+		unsigned lo = 0x80, hi = 0xBF;   /* range of the second byte */
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			if (c == 0xE0)
+				lo = 0xA0;   /* overlong */
+			else if (c == 0xED)
+				hi = 0x9F;   /* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			if (c == 0xF0)
+				lo = 0x90;   /* overlong */
+			else if (c == 0xF4)
+				hi = 0x8F;   /* past U+10FFFF */
+		} else {
+			return i;
+		}
+		if (len - i <= n)
+			return i;   /* cut short */
+		for (size_t k = 1; k <= n; k++) {
+			unsigned b = u[i + k];
+			if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+				return i;
+		}
+		i += n + 1;
+	}
+	return len;
+}
+
+/* Refuse what cJSON would take but C strings cannot hold: bytes that are
+ * not UTF-8, NUL bytes and \u0000 escapes inside strings. */
+static int check_json_text(const char *line, size_t len, lq_error *err)
+{
+	size_t bad = lq_rec_utf8_bad(line, len);
+	int nul = 0, in_str = 0;
+
+	for (size_t i = 0; i < bad; i++) {
+		if (line[i] == '\0') {
+			nul = 1;
+		} else if (line[i] == '"') {
+			in_str = !in_str;
+		} else if (in_str && line[i] == '\\') {
+			nul = len - i >= 6 && memcmp(line + i + 1, "u0000", 5) == 0;
+			if (!nul)
+				i++;   /* skip the escaped character */
+		}
+		if (nul) {
+			bad = i;
+			break;
+		}
+	}
+	if (bad == len)
+		return 0;
+	if (nul)
+		lq_rec_fail(err, NULL, "NUL byte at column %zu", bad + 1);
+	else
+		lq_rec_fail(err, NULL, "invalid UTF-8 at column %zu", bad + 1);
+	if (err)
+		err->col = (int)bad + 1;
+	return LQ_EINVAL;
+}
+
 int lq_rec_json_object(const char *line, size_t len, const char *what,
 		       int max_depth, cJSON **out, lq_error *err)
 {
@@ -103,6 +181,8 @@ int lq_rec_json_object(const char *line, size_t len, const char *what,
 	cJSON *j;
 
 	*out = NULL;
+	if (check_json_text(line, len, err))
+		return LQ_EINVAL;
 	j = cJSON_ParseWithLengthOpts(line, len, &end, 0);
 	if (!j)
 		return json_error(err, line, end);

@@ -29,7 +29,8 @@ int lq_rec_str(const char *field, const char *s, size_t max, char **out,
 
 /* Parse a time with fmt (strptime) or ISO 8601 when fmt is NULL. Errors:
  * "<field>: 'v' does not match the date format '<fmt>'",
- * "<field>: 'v' is not an ISO 8601 time (e.g. 2026-03-01T10:00:00Z)". */
+ * "<field>: 'v' is not an ISO 8601 time (e.g. 2026-03-01T10:00:00Z)",
+ * "<field>: 'v': year out of range 1900-9999". */
 int lq_rec_time(const char *field, const char *s, const char *fmt,
 		lq_time *out, lq_error *err);
 
@@ -37,9 +38,16 @@ int lq_rec_time(const char *field, const char *s, const char *fmt,
 int lq_rec_stage(const char *field, const char *s, lq_stage *out,
 		 lq_error *err);
 
+/* Offset of the first byte of s[0..len) that is not part of well-formed
+ * UTF-8 (overlong forms, surrogates, code points past U+10FFFF and
+ * sequences cut short are not), len when all of it is. */
+size_t lq_rec_utf8_bad(const char *s, size_t len);
+
 /* Parse one NDJSON line that must hold one JSON object (at most max_depth
  * nested arrays/objects below it). On success *out is the object (caller
  * cJSON_Deletes it). Errors set err->col where known:
+ * "invalid UTF-8 at column N", "NUL byte at column N" (raw, or \u0000 in
+ * a string: C strings would silently cut the value there),
  * "invalid JSON at column N", "<what> must be a JSON object",
  * "<what> is nested deeper than N levels". */
 int lq_rec_json_object(const char *line, size_t len, const char *what,

@@ -151,6 +151,10 @@ static int msg_time(const lq_seg_dec *d, const cJSON *o, lq_time *at,
 		have_sent = 1;
 	}
 	*at = have_sent ? t + (d->now - sent) : t;
+	if (*at < LQ_TIME_MIN || *at > LQ_TIME_MAX)   /* a sender's clock far off */
+		return lq_rec_fail(err, "sentAt", "sentAt: corrected for the sender's "
+				   "clock, originalTimestamp falls outside the years "
+				   "1900-9999");
 	return 0;
 }
 

@@ -114,6 +114,8 @@ typedef struct lq_seg_batch {
  *              "alias requires userId", "userId: expected a string",
  *              "userId: longer than 256 bytes",
  *              "timestamp: 'x' is not an ISO 8601 time (e.g. ...)",
+ *              "sentAt: corrected for the sender's clock, originalTimestamp
+ *              falls outside the years 1900-9999",
  *              "event: 'x' has no letters or digits to make an event type
  *              of (map it in the model's event_map)",
  *              "properties: expected an object", "traits.email: invalid

@@ -7,6 +7,7 @@
 #include "model/expr_internal.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,11 +101,23 @@ static size_t number_len(const char *s, size_t max)
 	return i;
 }
 
+/* The number s[0..n); NAN when it does not fit a double (1e400) or is
+ * too long to be read whole (digits would be dropped). */
 static double slice_num(const char *s, size_t n)
 {
 	char tmp[64];
-	snprintf(tmp, sizeof tmp, "%.*s", (int)(n < 63 ? n : 63), s);
-	return strtod(tmp, NULL);
+	if (n >= sizeof tmp)
+		return NAN;
+	snprintf(tmp, sizeof tmp, "%.*s", (int)n, s);
+	double x = strtod(tmp, NULL);
+	return isfinite(x) ? x : NAN;
+}
+
+static int bad_number(lq_xp *p, size_t i, const char *s, size_t n)
+{
+	if (n >= 64)
+		return lq_expr_fail(p, i, "number '%.20s...' is too long (63 characters at most)", s);
+	return lq_expr_fail(p, i, "number '%.*s' is out of range", (int)n, s);
 }
 
 /* Classify the word s[0..n) that starts like a number: T_NUM, T_DUR, or
@@ -144,6 +157,8 @@ static int lex_number(lq_xp *p, size_t i)
 	p->tok.off = i;
 	p->tok.len = n;
 	p->tok.kind = classify_number(s, n, &p->tok.num, &neg);
+	if (p->tok.kind == T_NUM && isnan(p->tok.num))
+		return bad_number(p, i, s, n);
 	if (p->tok.kind != T_EOF)
 		return 0;
 	if (neg)
@@ -257,6 +272,8 @@ static int lex_list_item(lq_xp *p, size_t i)
 	p->tok.kind = T_WORD;
 	if (isdigit((unsigned char)*s) || (*s == '-' && n > 1)) {
 		lq_tok_kind k = classify_number(s, n, &p->tok.num, &neg);
+		if (k == T_NUM && isnan(p->tok.num))
+			return bad_number(p, i, s, n);
 		if (k != T_EOF)
 			p->tok.kind = k;
 	}

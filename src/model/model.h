@@ -17,6 +17,7 @@
 #define LQ_MODEL_MAX_LISTS 1000        /* named lists */
 #define LQ_MODEL_MAX_LIST_ITEMS 100000 /* items per named list */
 #define LQ_MODEL_MAX_FILE (4 * 1024 * 1024) /* bytes of YAML */
+#define LQ_MODEL_MAX_DEPTH 64          /* nested YAML mappings and lists */
 #define LQ_MODEL_MAX_OWNER 128         /* bytes of a routing owner */
 #define LQ_MODEL_MAX_OWNERS 1000       /* names in routing.round_robin */
 #define LQ_MODEL_MAX_WEBHOOKS 100      /* entries in webhooks */
@@ -156,7 +157,7 @@ typedef struct lq_model {
  * err. On success *out is a new model (caller frees with lq_model_free).
  * diags is reset first (pass a zeroed or freed one); problems are sorted by
  * line then column, at most 1000 of them. Text over LQ_MODEL_MAX_FILE bytes
- * is refused. */
+ * or nested deeper than LQ_MODEL_MAX_DEPTH is refused. */
 int lq_model_load(const char *text, size_t len, const char *file,
 		  lq_model **out, lq_diags *diags, lq_error *err);
 
@@ -167,6 +168,15 @@ int lq_model_load_file(const char *path, lq_model **out, lq_diags *diags,
 		       lq_error *err);
 
 void lq_model_free(lq_model *m);
+
+/* What leadq shows in place of a webhook secret. A model holding it as a
+ * secret is refused (someone re-applied a masked model). */
+#define LQ_MODEL_SECRET_MASK "********"
+/* The model text with the value of every `secret:` key replaced by
+ * "LQ_MODEL_SECRET_MASK", the rest byte for byte: what `leadq model show`
+ * and GET /api/model show. Newly allocated (caller frees); NULL when the
+ * text is not one YAML document (then show nothing of it). */
+char *lq_model_mask_secrets(const char *text, size_t len);
 
 /* Grade letter for fit points: the first band whose min <= fit, else 'F'. */
 char lq_model_grade(const lq_model *m, double fit);

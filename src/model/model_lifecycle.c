@@ -350,6 +350,11 @@ static char *webhook_secret(lq_ml *ml, const yaml_node_t *v, const char *where)
 			      where, LQ_MODEL_MIN_SECRET, LQ_MODEL_MAX_SECRET);
 		return NULL;
 	}
+	if (strcmp(s, LQ_MODEL_SECRET_MASK) == 0) {
+		lq_model_diag(ml, v, "secret in %s is the mask leadq shows in place of "
+			      "a secret: write the secret itself", where);
+		return NULL;
+	}
 	if (len < LQ_MODEL_MIN_SECRET || len > LQ_MODEL_MAX_SECRET) {
 		lq_model_diag(ml, v, "secret in %s must be %d to %d bytes, got %zu",
 			      where, LQ_MODEL_MIN_SECRET, LQ_MODEL_MAX_SECRET, len);

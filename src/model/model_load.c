@@ -401,11 +401,63 @@ static void check_single_document(lq_ml *ml, yaml_parser_t *p)
 	yaml_document_delete(&more);
 }
 
+/* libyaml takes time quadratic in the nesting of flow collections (a
+ * 200 KB "[[[[...]]]]" keeps it busy for half a minute), so the depth is
+ * checked first with its event parser, which stops as soon as the limit is
+ * passed. Syntax errors are left to the load that follows. -1 when too
+ * deep. */
+static int check_depth(lq_ml *ml)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, rc = 0, end = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return 0;
+	yaml_parser_set_input_string(&p, (const unsigned char *)ml->text, ml->len);
+	while (!end && rc == 0 && yaml_parser_parse(&p, &ev)) {
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > LQ_MODEL_MAX_DEPTH) {
+				lq_model_diag_at(ml, (int)ev.start_mark.line + 1,
+						 (int)ev.start_mark.column + 1,
+						 "model is nested deeper than %d levels",
+						 LQ_MODEL_MAX_DEPTH);
+				rc = -1;
+			}
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+/* A "\0" escape puts a NUL inside a scalar, where C strings would cut the
+ * value short without a word: refuse it. -1 when one is found. */
+static int check_nul(lq_ml *ml)
+{
+	int rc = 0;
+
+	for (yaml_node_t *n = ml->doc.nodes.start; n < ml->doc.nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE &&
+		    memchr(n->data.scalar.value, '\0', n->data.scalar.length)) {
+			lq_model_diag(ml, n, "NUL character (\\0) in a value");
+			rc = -1;
+		}
+	return rc;
+}
+
 static void parse(lq_ml *ml)
 {
 	yaml_parser_t p;
 	yaml_node_t *root;
 
+	if (check_depth(ml))
+		return;
 	if (!yaml_parser_initialize(&p)) {
 		lq_model_diag_at(ml, 1, 1, "out of memory reading yaml");
 		return;
@@ -419,7 +471,7 @@ static void parse(lq_ml *ml)
 	root = yaml_document_get_root_node(&ml->doc);
 	if (!root)
 		lq_model_diag_at(ml, 1, 1, "model file is empty");
-	else if (lq_model_check_aliases(ml) == 0) {
+	else if (check_nul(ml) == 0 && lq_model_check_aliases(ml) == 0) {
 		load_root(ml, root);
 		check_single_document(ml, &p);
 	}

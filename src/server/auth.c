@@ -7,11 +7,14 @@
  * Verified keys are cached for a few seconds under a hash of the key (the
  * key itself is not kept), so a busy tracking endpoint does not look every
  * key up in the database; a revoked key stops working within that time.
+ * The cache runs on the monotonic clock, never on the server's business
+ * clock (--now may stand still; revocation must not).
  */
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "server/server_internal.h"
@@ -23,7 +26,7 @@ typedef struct cached_key {
 	unsigned char digest[16];
 	int64_t id;
 	lq_role role;
-	lq_time until;
+	int64_t until;             /* monotonic ms */
 } cached_key;
 
 struct lq_key_cache {
@@ -47,12 +50,19 @@ void lq_key_cache_free(lq_key_cache *c)
 	free(c);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static size_t cache_slot(const unsigned char *digest)
 {
 	return ((size_t)digest[0] << 8 | digest[1]) % CACHE_SLOTS;
 }
 
-static int cache_get(lq_key_cache *c, const unsigned char *digest, lq_time now,
+static int cache_get(lq_key_cache *c, const unsigned char *digest, int64_t now,
 		     int64_t *id, lq_role *role)
 {
 	int hit = 0;
@@ -67,7 +77,7 @@ static int cache_get(lq_key_cache *c, const unsigned char *digest, lq_time now,
 	return hit;
 }
 
-static void cache_put(lq_key_cache *c, const unsigned char *digest, lq_time now,
+static void cache_put(lq_key_cache *c, const unsigned char *digest, int64_t now,
 		      int64_t id, lq_role role)
 {
 	cached_key *k = &c->slot[cache_slot(digest)];
@@ -128,7 +138,7 @@ static int verify(struct lq_server *s, lq_http_req *req, const char *key,
 	lq_error err;
 	crypto_generichash(digest, sizeof digest, (const unsigned char *)key,
 			   strlen(key), NULL, 0);
-	if (cache_get(s->keys, digest, req->now, &req->key_id, &req->role))
+	if (cache_get(s->keys, digest, mono_ms(), &req->key_id, &req->role))
 		return 0;
 	memset(&k, 0, sizeof k);
 	lq_error_clear(&err);
@@ -144,14 +154,14 @@ static int verify(struct lq_server *s, lq_http_req *req, const char *key,
 	req->key_id = k.id;
 	req->role = lq_role_parse(k.role);
 	lq_api_key_free(&k);
-	cache_put(s->keys, digest, req->now, req->key_id, req->role);
+	cache_put(s->keys, digest, mono_ms(), req->key_id, req->role);
 	return 0;
 }
 
 static int rate_limited(struct lq_server *s, lq_http_req *req, lq_http_res *res)
 {
 	int retry = 0;
-	if (lq_ratelimit_take(s->limiter, req->key_id, req->now, 1.0, &retry))
+	if (lq_ratelimit_take(s->limiter, req->key_id, mono_ms(), 1.0, &retry))
 		return 0;
 	lq_http_error(res, 429, "too many requests for this api key", NULL);
 	snprintf(res->header_name, sizeof res->header_name, "Retry-After");

@@ -54,11 +54,14 @@ void lq_http_fail(lq_http_res *res, const lq_error *err)
 {
 	int status = lq_http_status_for(err->code);
 	char msg[1024];
+	lq_error_format(err, msg, sizeof msg);
 	if (status == 500) {
+		/* The details (a storage failure: disk full, I/O error...) go
+		 * to the server log only; the caller learns nothing internal. */
+		fprintf(stderr, "leadq: internal error: %s\n", msg);
 		lq_http_error(res, 500, "internal error (see the server log)", NULL);
 		return;
 	}
-	lq_error_format(err, msg, sizeof msg);
 	lq_http_error(res, status, msg, err->field);
 }
 

@@ -190,7 +190,7 @@ int lq_route_model_get(lq_http_req *req, lq_http_res *res)
 	char at[LQ_TIME_STRLEN];
 	memset(&row, 0, sizeof row);
 	lq_error_clear(&err);
-	int rc = lq_store_model_current(req->svc->store, &row, &err);
+	int rc = lq_service_model_shown(req->svc, &row, &err);
 	if (rc == LQ_ENOTFOUND) {
 		lq_http_error(res, 404, "no model applied yet", NULL);
 		return 0;

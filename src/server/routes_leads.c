@@ -13,19 +13,6 @@
 #include "io/lead_record.h"
 #include "server/server_internal.h"
 
-static int parse_sort(const char *s, lq_lead_sort *out)
-{
-	static const struct { const char *name; lq_lead_sort sort; } sorts[] = {
-		{"score", LQ_SORT_SCORE}, {"engagement", LQ_SORT_ENGAGEMENT},
-		{"fit", LQ_SORT_FIT}, {"updated", LQ_SORT_UPDATED}};
-	for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-		if (strcmp(s, sorts[i].name) == 0) {
-			*out = sorts[i].sort;
-			return 0;
-		}
-	return -1;
-}
-
 /* GET /api/leads?stage=&grade=&source=&owner=&sort=&limit= */
 int lq_route_leads(lq_http_req *req, lq_http_res *res)
 {
@@ -48,12 +35,20 @@ int lq_route_leads(lq_http_req *req, lq_http_res *res)
 	}
 	q.filter.source = lq_http_query(req, "source");
 	q.filter.owner = lq_http_query(req, "owner");
-	if ((v = lq_http_query(req, "sort")) && parse_sort(v, &q.sort)) {
+	if ((v = lq_http_query(req, "sort")) && lq_lead_sort_parse(v, &q.sort)) {
 		lq_http_error(res, 400, "sort must be score, engagement, fit or updated", "sort");
 		return 0;
 	}
-	if ((v = lq_http_query(req, "limit")))
-		q.limit = (size_t)strtoull(v, NULL, 10);
+	if ((v = lq_http_query(req, "limit"))) {
+		/* Not a number is refused, not read as 0 ("all"). */
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (!*v || *end || n < 0) {
+			lq_http_error(res, 400, "limit must be a number >= 0 (0: all)", "limit");
+			return 0;
+		}
+		q.limit = (size_t)n;
+	}
 	lq_error_clear(&err);
 	if (lq_service_leads(req->svc, &q, &list, &err)) {
 		lq_http_fail(res, &err);

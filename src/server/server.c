@@ -92,10 +92,32 @@ int lq_server_reader(struct lq_server *s, lq_service **out, lq_error *err)
 
 /* ---- answering ----------------------------------------------------------- */
 
+/* Copy in into out as one log field: bytes that could end the line,
+ * split the field, drive a terminal or be mistaken for an escape
+ * (controls, space, '%', DEL and non-ASCII) are written %XX, so a request
+ * cannot forge log lines (its path arrives URL-decoded). Truncated to fit
+ * out. */
+static const char *log_field(const char *in, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < outsz; p++) {
+		if (*p <= ' ' || *p == '%' || *p >= 0x7f) {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static void access_log(struct lq_server *s, const char *method, const char *url,
 		       int status, size_t bytes, int64_t us)
 {
-	char t[LQ_TIME_STRLEN];
+	char t[LQ_TIME_STRLEN], m[64], path[1024];
 	pthread_mutex_lock(&s->metrics_lock);
 	s->metrics.requests++;
 	s->metrics.by_class[status / 100 < 6 ? status / 100 : 5]++;
@@ -106,12 +128,23 @@ static void access_log(struct lq_server *s, const char *method, const char *url,
 	lq_time_format(lq_server_now(s), t);
 	fprintf(s->opts.log ? s->opts.log : stderr,
 		"time=%s method=%s path=%s status=%d bytes=%zu us=%lld\n", t,
-		method, url, status, bytes, (long long)us);
+		log_field(method, m, sizeof m), log_field(url, path, sizeof path),
+		status, bytes, (long long)us);
+}
+
+/* A browser's CORS preflight for the tracking API: OPTIONS on a /v1/
+ * route, with --cors given (without it, OPTIONS is 405 like any method a
+ * route does not take). */
+static int is_preflight(struct lq_server *s, const conn_state *st,
+			const char *method, const char *path)
+{
+	return s->opts.cors_origins && st->path_known && !st->route &&
+	       strcmp(method, "OPTIONS") == 0 && strncmp(path, "/v1/", 4) == 0;
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn,
 				     lq_http_res *res, struct lq_server *s,
-				     const char *path)
+				     const char *path, int preflight)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 		res->body.len, res->body.data ? res->body.data : (char *)"",
@@ -131,6 +164,13 @@ static enum MHD_Result send_response(struct MHD_Connection *conn,
 		if (origin && lq_server_cors_allows(s, origin)) {
 			MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
 			MHD_add_response_header(r, "Vary", "Origin");
+			if (preflight) {
+				MHD_add_response_header(r, "Access-Control-Allow-Methods",
+							"POST, OPTIONS");
+				MHD_add_response_header(r, "Access-Control-Allow-Headers",
+							"Authorization, Content-Type");
+				MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+			}
 		}
 	}
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
@@ -229,8 +269,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	memset(&res, 0, sizeof res);
 	res.status = 200;
-	dispatch(s, conn, st, &res);
-	enum MHD_Result ok = send_response(conn, &res, s, url);
+	int preflight = is_preflight(s, st, method, url);
+	if (preflight)
+		res.status = 204;   /* the CORS headers are all it says */
+	else
+		dispatch(s, conn, st, &res);
+	enum MHD_Result ok = send_response(conn, &res, s, url, preflight);
 	access_log(s, method, url, res.status, res.body.len, mono_us() - st->start_us);
 	lq_buf_free(&res.body);
 	return ok;

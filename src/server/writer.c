@@ -16,6 +16,7 @@ typedef struct job {
 	lq_error *err;
 	int rc;
 	int done;
+	pthread_cond_t cond;      /* its caller waits here: woken alone */
 	struct job *next;
 } job;
 
@@ -26,7 +27,6 @@ struct lq_writer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;      /* the writer: work arrived or stop */
-	pthread_cond_t done;      /* callers: some job finished */
 	job *head, *tail;
 	int stopping;
 	uint64_t generation;
@@ -47,7 +47,9 @@ static void finish(lq_writer *w, job *j, int rc)
 	pthread_mutex_lock(&w->lock);
 	j->done = 1;
 	w->stats.jobs++;
-	pthread_cond_broadcast(&w->done);
+	/* One waiter per job: waking every caller on each finish made 64
+	 * blocked request threads spin through the lock for every job. */
+	pthread_cond_signal(&j->cond);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -156,7 +158,6 @@ int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
 	w->clock_ctx = clock_ctx;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->done, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w)) {
 		lq_service_close(w->svc);
 		free(w);
@@ -175,6 +176,7 @@ int lq_writer_run(lq_writer *w, int session, lq_write_fn fn, void *arg,
 		pthread_mutex_unlock(&w->lock);
 		return lq_error_set(err, LQ_EINTERNAL, "the server is shutting down");
 	}
+	pthread_cond_init(&j.cond, NULL);
 	if (w->tail)
 		w->tail->next = &j;
 	else
@@ -182,8 +184,9 @@ int lq_writer_run(lq_writer *w, int session, lq_write_fn fn, void *arg,
 	w->tail = &j;
 	pthread_cond_signal(&w->wake);
 	while (!j.done)
-		pthread_cond_wait(&w->done, &w->lock);
+		pthread_cond_wait(&j.cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+	pthread_cond_destroy(&j.cond);
 	return j.rc;
 }
 
@@ -216,6 +219,5 @@ void lq_writer_stop(lq_writer *w)
 	lq_service_close(w->svc);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
-	pthread_cond_destroy(&w->done);
 	free(w);
 }

@@ -147,6 +147,7 @@ int lq_import_lead_record(lq_import_run *run, lq_lead_input *in,
 	int64_t id = 0;
 	int stage_given = in->stage || run->opts->stage != LQ_STAGE_NONE;
 	lq_stage stage = entry_stage(run, in);
+	lq_import_keys_forget(run);   /* an email or external id may change */
 	int rc = find_existing(run->svc, &in->lead, &id, err);
 	if (rc)
 		return rc;

@@ -60,6 +60,8 @@ int lq_import_end(lq_import_run *run, int rc, lq_error *err)
 	if (rc)
 		lq_store_rollback(run->svc->store);
 	lq_workset_free(&run->ws);
+	lq_import_keys_forget(run);
+	lq_imap_free(&run->keys);
 	lq_colmap_free(run->map);
 	run->map = NULL;
 	return rc;

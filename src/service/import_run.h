@@ -23,6 +23,8 @@ typedef struct lq_import_run {
 	lq_colmap *map;          /* parsed --map, NULL when none */
 	void *layout;            /* CSV: what the header said, per import */
 	lq_workset ws;
+	lq_imap keys;            /* lead key -> id resolved in this run (see
+				    lq_import_keys_forget), owns its entries */
 } lq_import_run;
 
 /* One data record: decode it and apply it. Errors are handled by the
@@ -80,6 +82,12 @@ int lq_import_lead_record(lq_import_run *run, struct lq_lead_input *in,
 /* Store and score one event for who (see lq_ingest_event). */
 int lq_import_event(lq_import_run *run, const lq_who *who, lq_event *ev,
 		    int *duplicate, lq_error *err);
+
+/* Forget the lead keys this run resolved (ingest.c keeps them so that an
+ * event stream resolves each lead once, not once per event): called
+ * whenever a lead's email or external id may have changed or a lead
+ * created in the run was rolled back, and at the end of the run. */
+void lq_import_keys_forget(lq_import_run *run);
 
 /* True when domain is a free-mail provider (the model's `freemail` list
  * when it has one, else a built-in list). */

@@ -50,6 +50,7 @@ int lq_ingest_flush(lq_ingest *in, lq_error *err)
 void lq_ingest_forget(lq_ingest *in)
 {
 	size_t limit = in->run.ws.limit;
+	lq_import_keys_forget(&in->run);   /* leads it created are gone */
 	lq_workset_free(&in->run.ws);
 	lq_workset_init(&in->run.ws, limit);
 }
@@ -64,6 +65,66 @@ int lq_ingest_end(lq_ingest *in, int commit, lq_error *err)
 	int rc = lq_import_end(&in->run, commit ? 0 : LQ_EINTERNAL, err);
 	free(in);
 	return commit ? rc : 0;
+}
+
+/* ---- resolved lead keys ---------------------------------------------------
+ * An event stream names the same leads over and over: each key is looked
+ * up in the store once per run and kept here, by a 64-bit hash of its kind
+ * and text, the entry holding the text so that a hash collision is a miss,
+ * never a wrong lead. Bounded: the map is emptied when it is full. */
+
+#define KEYCACHE_MAX 1000000
+
+typedef struct key_entry {
+	int64_t id;
+	char kind;
+	char key[];
+} key_entry;
+
+static int64_t key_hash(char kind, const char *key)
+{
+	uint64_t h = 1469598103934665603ULL ^ (unsigned char)kind;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h ? (int64_t)h : 1;      /* 0 is the map's empty key */
+}
+
+static int64_t key_get(lq_import_run *run, char kind, const char *key)
+{
+	key_entry *e = lq_imap_get(&run->keys, key_hash(kind, key));
+	return e && e->kind == kind && strcmp(e->key, key) == 0 ? e->id : 0;
+}
+
+static void key_put(lq_import_run *run, char kind, const char *key, int64_t id)
+{
+	int64_t h = key_hash(kind, key);
+	key_entry *old = lq_imap_get(&run->keys, h);
+	size_t len = strlen(key);
+	if (old)
+		return;                 /* a collision: keep the first */
+	if (run->keys.n >= KEYCACHE_MAX)
+		lq_import_keys_forget(run);
+	key_entry *e = lq_xmalloc(sizeof *e + len + 1);
+	e->id = id;
+	e->kind = kind;
+	memcpy(e->key, key, len + 1);
+	lq_imap_put(&run->keys, h, e);
+}
+
+static void free_entry(void *ctx, void *val)
+{
+	free(val);
+}
+
+void lq_import_keys_forget(lq_import_run *run)
+{
+	if (run->keys.n == 0)
+		return;
+	lq_imap_each(&run->keys, free_entry, NULL);
+	lq_imap_clear(&run->keys);
 }
 
 /* A new lead named by an email or an external id, entering at `at`. */
@@ -99,10 +160,14 @@ static int resolve_key(lq_import_run *run, const char *key, lq_time at,
 		       int64_t *id, lq_error *err)
 {
 	lq_lead lead;
+	if ((*id = key_get(run, 'k', key)))
+		return 0;
 	lq_lead_init(&lead);
 	int rc = lq_service_find_lead(run->svc, key, &lead, err);
 	*id = lead.id;
 	lq_lead_free(&lead);
+	if (rc == 0 && *id)
+		key_put(run, 'k', key, *id);
 	if (rc != LQ_ENOTFOUND)
 		return rc;
 	lq_error_clear(err);
@@ -110,7 +175,10 @@ static int resolve_key(lq_import_run *run, const char *key, lq_time at,
 		return lq_error_set(err, LQ_ENOTFOUND,
 				    "unknown lead '%.200s': neither a known external id nor an email",
 				    key);
-	return create_lead(run, key, NULL, at, id, err);
+	rc = create_lead(run, key, NULL, at, id, err);
+	if (rc == 0)
+		key_put(run, 'k', key, *id);
+	return rc;
 }
 
 /* Tracking API: the sender's user id, created when new. */
@@ -122,17 +190,24 @@ static int resolve_user(lq_import_run *run, const char *user_id, lq_time at,
 
 	if (strlen(user_id) > 256)
 		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	if ((*id = key_get(run, 'u', user_id)))
+		return 0;
 	lq_lead_init(&lead);
 	rc = lq_store_lead_by_external_id(run->svc->store, user_id, &lead, err);
 	if (rc == LQ_ENOTFOUND && lq_looks_like_email(user_id))
 		rc = lq_store_lead_by_email(run->svc->store, user_id, &lead, err);
 	*id = lead.id;
 	lq_lead_free(&lead);
+	if (rc == 0 && *id)
+		key_put(run, 'u', user_id, *id);
 	if (rc != LQ_ENOTFOUND)
 		return rc;
 	lq_error_clear(err);
-	return create_lead(run, lq_looks_like_email(user_id) ? user_id : NULL,
-			   user_id, at, id, err);
+	rc = create_lead(run, lq_looks_like_email(user_id) ? user_id : NULL,
+			 user_id, at, id, err);
+	if (rc == 0)
+		key_put(run, 'u', user_id, *id);
+	return rc;
 }
 
 static int check_time(lq_service *svc, lq_time at, lq_error *err)
@@ -205,8 +280,10 @@ static int adopt_visitor(lq_import_run *run, const char *anonymous_id,
 {
 	lq_event *ev = NULL;
 	size_t n = 0;
-	int rc = lq_store_identity_link(run->svc->store, anonymous_id, lead_id,
-					run->svc->now, err);
+	int rc;
+	lq_import_keys_forget(run);
+	rc = lq_store_identity_link(run->svc->store, anonymous_id, lead_id,
+				    run->svc->now, err);
 	if (rc == 0)
 		rc = lq_store_anon_events_take(run->svc->store, anonymous_id, &ev, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {

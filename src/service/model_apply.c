@@ -99,3 +99,19 @@ fail_model:
 	lq_model_free(model);
 	return rc;
 }
+
+int lq_service_model_shown(lq_service *svc, lq_model_row *out, lq_error *err)
+{
+	int rc = lq_store_model_current(svc->store, out, err);
+	if (rc)
+		return rc;
+	char *masked = lq_model_mask_secrets(out->text, strlen(out->text));
+	free(out->text);
+	out->text = masked;
+	if (!masked) {
+		lq_model_row_free(out);
+		return lq_error_set(err, LQ_EINTERNAL, "the stored model is not "
+				    "valid YAML: its secrets cannot be masked");
+	}
+	return 0;
+}

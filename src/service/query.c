@@ -133,6 +133,19 @@ static void free_row(lq_lead_row *r)
 	lq_account_free(&r->account);
 }
 
+int lq_lead_sort_parse(const char *name, lq_lead_sort *out)
+{
+	static const struct { const char *name; lq_lead_sort sort; } sorts[] = {
+		{"score", LQ_SORT_SCORE}, {"engagement", LQ_SORT_ENGAGEMENT},
+		{"fit", LQ_SORT_FIT}, {"updated", LQ_SORT_UPDATED}};
+	for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+		if (strcmp(name, sorts[i].name) == 0) {
+			*out = sorts[i].sort;
+			return 0;
+		}
+	return -1;
+}
+
 int lq_service_leads(lq_service *svc, const lq_lead_query *q,
 		     lq_lead_list *out, lq_error *err)
 {
@@ -190,6 +203,15 @@ int lq_service_lead_detail(lq_service *svc, const char *key,
 		lq_task_filter f = {.lead_id = out->lead.id};
 		rc = lq_store_tasks(svc->store, &f, &out->tasks, &out->ntasks, err);
 	}
+	if (rc == 0) {
+		int p = lq_store_prediction_get(svc->store, out->lead.id,
+						&out->prediction, err);
+		out->predicted = p == 0;
+		if (p == LQ_ENOTFOUND)
+			lq_error_clear(err);
+		else if (p)
+			rc = p;
+	}
 	if (rc) {
 		lq_lead_detail_free(out);
 		return rc;
@@ -202,6 +224,7 @@ int lq_service_lead_detail(lq_service *svc, const char *key,
 		out->explained = 1;
 		out->model_version = svc->model_version;
 		out->model_name = svc->model->name;
+		out->model = svc->model;
 	}
 	return 0;
 }

@@ -73,9 +73,18 @@ int lq_service_forget(lq_service *svc, const char *key, lq_error *err)
 	rc = lq_store_lead_erase(svc->store, id, err);
 	if (rc == 0)
 		rc = lq_store_commit(svc->store, err);
-	if (rc)
+	if (rc) {
 		lq_store_rollback(svc->store);
-	return rc;
+		return rc;
+	}
+	/* The erasure is committed. Folding the WAL into the database file
+	 * and truncating it removes the pages that still held the person's
+	 * data from the log; if readers keep it busy, the next checkpoint
+	 * does it (docs/security.md, "Erasure"). */
+	lq_error cp;
+	lq_error_clear(&cp);
+	lq_store_checkpoint(svc->store, &cp);
+	return 0;
 }
 
 int lq_service_accounts(lq_service *svc, size_t limit, size_t offset,

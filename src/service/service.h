@@ -49,6 +49,12 @@ int lq_service_model_apply(lq_service *svc, const char *text, size_t len,
 			   const char *file, lq_apply_report *rep,
 			   lq_diags *diags, lq_error *err);
 
+/* The current model as people and API clients see it (`model show`,
+ * GET /api/model): its text with every webhook secret masked
+ * (lq_model_mask_secrets). LQ_ENOTFOUND when no model was applied. Free
+ * with lq_model_row_free. */
+int lq_service_model_shown(lq_service *svc, lq_model_row *out, lq_error *err);
+
 /* ---- imports (all-or-nothing per file unless skip_bad) ------------------- */
 
 typedef struct lq_import_opts {
@@ -113,6 +119,9 @@ typedef struct lq_lead_query {
 	size_t limit;             /* 0 = no limit */
 } lq_lead_query;
 
+/* "score", "engagement", "fit", "updated" -> *out; -1 when unknown. */
+int lq_lead_sort_parse(const char *name, lq_lead_sort *out);
+
 int lq_service_leads(lq_service *svc, const lq_lead_query *q,
 		     lq_lead_list *out, lq_error *err);
 void lq_lead_list_free(lq_lead_list *l);
@@ -138,6 +147,9 @@ typedef struct lq_lead_detail {
 	lq_explanation explanation;
 	int64_t model_version;
 	const char *model_name;   /* borrowed from the service's model */
+	const lq_model *model;    /* borrowed: its checklists for the UI */
+	int predicted;            /* 1 when a learned model scored the lead */
+	lq_prediction prediction;
 } lq_lead_detail;
 
 int lq_service_lead_detail(lq_service *svc, const char *key,
@@ -246,7 +258,9 @@ int lq_service_deliver(lq_service *svc, size_t limit, int max_attempts,
 /* ---- erasure and accounts ------------------------------------------------ */
 
 /* Erase the personal data of the lead named by key, in one transaction
- * (see lq_store_lead_erase: the funnel keeps an anonymous row). */
+ * (see lq_store_lead_erase: the funnel keeps an anonymous row), then
+ * checkpoint the WAL so the old pages leave the files (best effort: busy
+ * readers postpone it to the next checkpoint). */
 int lq_service_forget(lq_service *svc, const char *key, lq_error *err);
 
 /* Accounts by id, at most limit (0: all) from offset. */

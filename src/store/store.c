@@ -301,6 +301,11 @@ int lq_store_lead_erase(lq_store *s, int64_t lead_id, lq_error *err)
 	return s->ops->lead_erase(s, lead_id, err);
 }
 
+int lq_store_checkpoint(lq_store *s, lq_error *err)
+{
+	return s->ops->checkpoint ? s->ops->checkpoint(s, err) : 0;
+}
+
 int lq_store_key_add(lq_store *s, lq_api_key *k, lq_error *err)
 {
 	if (!k->role || !k->prefix || !k->hash)

@@ -365,6 +365,13 @@ void lq_accounts_free(lq_account *a, size_t n);
  * funnel counts do not change. */
 int lq_store_lead_erase(lq_store *s, int64_t lead_id, lq_error *err);
 
+/* Fold every committed change from the write-ahead log into the database
+ * file and truncate the log, so that content deleted before (overwritten
+ * in the database: secure_delete) is gone from both files. Outside a
+ * transaction. Fails (LQ_EIO) when readers keep old snapshots past the
+ * busy timeout; the next checkpoint then finishes the job. */
+int lq_store_checkpoint(lq_store *s, lq_error *err);
+
 int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err);
 
 /* ---- learned models (migration 4) --------------------------------------- */

@@ -62,6 +62,7 @@ struct lq_store_ops {
 	int (*accounts)(lq_store *s, size_t limit, size_t offset,
 			lq_account **out, size_t *n, lq_error *err);
 	int (*lead_erase)(lq_store *s, int64_t lead_id, lq_error *err);
+	int (*checkpoint)(lq_store *s, lq_error *err);   /* NULL: nothing to do */
 	int (*key_add)(lq_store *s, lq_api_key *k, lq_error *err);
 	int (*key_by_prefix)(lq_store *s, const char *prefix, lq_api_key *out,
 			     lq_error *err);

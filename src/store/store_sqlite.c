@@ -314,12 +314,16 @@ static int prepare_all(lq_sqlite *q, lq_error *err)
  * synchronous=NORMAL in WAL mode: a commit survives the process crashing
  * (it is in the WAL file); only a power loss or OS crash may lose the last
  * commits, never corrupt the database. foreign_keys is per connection and
- * off by default in SQLite, hence set here.
+ * off by default in SQLite, hence set here. secure_delete: deleted and
+ * overwritten content is zeroed in the file, not left in free space, so an
+ * erased lead (lq_store_lead_erase) leaves no trace once the WAL is
+ * checkpointed; whatever the SQLite build's default, it is set here.
  */
 static const char pragmas[] =
 	"PRAGMA journal_mode = WAL;"
 	"PRAGMA synchronous = NORMAL;"
 	"PRAGMA foreign_keys = ON;"
+	"PRAGMA secure_delete = ON;"
 	"PRAGMA temp_store = MEMORY;";
 
 static int configure(lq_sqlite *q, const char *path, lq_error *err)
@@ -446,6 +450,15 @@ static void sqlite_undo(lq_store *s)
 	sqlite3_reset(q->stmt[SQ_RELEASE]);
 }
 
+static int sqlite_checkpoint(lq_store *s, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	if (sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+				      NULL, NULL) == SQLITE_OK)
+		return 0;
+	return lq_store_sqlite_fail(q, NULL, err, "checkpoint the write-ahead log");
+}
+
 static const struct lq_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -472,6 +485,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.accounts = lq_store_sqlite_accounts,
 	.models = lq_store_sqlite_models,
 	.lead_erase = lq_store_sqlite_lead_erase,
+	.checkpoint = sqlite_checkpoint,
 	.key_add = lq_store_sqlite_key_add,
 	.key_by_prefix = lq_store_sqlite_key_by_prefix,
 	.keys = lq_store_sqlite_keys,

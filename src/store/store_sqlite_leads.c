@@ -399,9 +399,9 @@ int lq_store_sqlite_leads_each(lq_store *s, const lq_lead_filter *filter,
 			       lq_lead_fn fn, void *ctx, lq_error *err)
 {
 	lq_sqlite *q = sq_handle(s);
-	sqlite3_stmt *st = q->stmt[SQ_LEADS_EACH];
 	const char *stage = filter->stage == LQ_STAGE_NONE
 				    ? NULL : lq_stage_name(filter->stage);
+	sqlite3_stmt *st = q->stmt[stage ? SQ_LEADS_OF_STAGE : SQ_LEADS_EACH];
 	int rc;
 
 	if (sqlite3_stmt_busy(st))

@@ -88,6 +88,20 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		" AND (?4 IS NULL OR l.owner = ?4)"
 		" AND (?5 IS NULL OR l.account_id = ?5)"
 		" ORDER BY l.id",
+	/* SQ_LEADS_EACH for one stage: walks index leads_stage_at, so the
+	 * queue of MQLs costs the MQLs, not every lead (the OR form above
+	 * cannot use an index). */
+	[SQ_LEADS_OF_STAGE] =
+		"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS ", " SQ_SCORE_COLS
+		" FROM leads l"
+		" LEFT JOIN accounts a ON a.id = l.account_id"
+		" LEFT JOIN scores s ON s.lead_id = l.id"
+		" WHERE l.stage = ?1"
+		" AND (?2 IS NULL OR s.grade = ?2)"
+		" AND (?3 IS NULL OR l.source = ?3)"
+		" AND (?4 IS NULL OR l.owner = ?4)"
+		" AND (?5 IS NULL OR l.account_id = ?5)"
+		" ORDER BY l.id",
 
 	/* A msg_id seen before writes nothing: sqlite3_changes() is 0. */
 	[SQ_EVENT_ADD] =

@@ -117,6 +117,8 @@ check_out "attr.landing_page_id|source" "explained by its features"
 lq predict 5420aad7fec3549a85876ba1c529bd84 --format json
 stored=$(sql "select printf('%.6f', probability) from predictions p join leads l on l.id = p.lead_id where l.external_id = '5420aad7fec3549a85876ba1c529bd84'")
 check_out "\"probability\":$stored," "predict agrees with the stored prediction"
+lq show 5420aad7fec3549a85876ba1c529bd84 --format json
+check_out '"prediction":\{"probability":0\.[0-9]+,"learned_version":1,' "the lead document carries its prediction"
 lq model apply "$work/olist.yaml"
 check_rc 0 "the draft applies as the scoring model"
 

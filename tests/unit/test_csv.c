@@ -188,6 +188,22 @@ static void test_nul_byte(void **state)
 	expect_error(S("a,b\nc,d\ne\0f,g\n"), 3, "NUL byte");
 }
 
+/* Cells must be UTF-8 (t_bad_corpus.sh: leads_*_utf8.csv); a cut
+ * sequence is caught even at the very end of the file. */
+static void test_invalid_utf8(void **state)
+{
+	expect_error(S("a,b\nc,d\ne,caf\xe9\n"), 3, "invalid UTF-8 in cell 2");
+	expect_error(S("a,b\n\xc0\xaf,x\n"), 2, "invalid UTF-8 in cell 1");
+	expect_error(S("a,b\n\xed\xa0\x80,x\n"), 2, "invalid UTF-8 in cell 1");
+	expect_error(S("a,b\nx,\"\xe2\x82"), 2, "unbalanced quote");
+	expect_error(S("a,b\nx,\xe2\x82"), 2, "invalid UTF-8 in cell 2");
+	struct src s;
+	src_open(&s, S("a,\xe2\x82\xac \xf0\x9f\x98\x80\n"));
+	assert_cells(next_row(&s), 1, 2, "a", "\xe2\x82\xac \xf0\x9f\x98\x80");
+	expect_end(&s);
+	src_close(&s);
+}
+
 static char *repeat(char c, size_t n, const char *prefix, const char *suffix,
 		    size_t *len)
 {
@@ -343,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_unbalanced_quote),
 		cmocka_unit_test(test_misplaced_quotes),
 		cmocka_unit_test(test_error_column),
+		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_cell_limit),
 		cmocka_unit_test(test_cell_count_limit),

@@ -247,6 +247,36 @@ static void test_invalid_json(void **state)
 	lq_eventrec_free(&in);
 }
 
+/* Text that C strings cannot hold faithfully is refused before cJSON
+ * sees it: bytes that are not UTF-8, raw NUL bytes, \u0000 escapes. */
+static void test_text_encoding(void **state)
+{
+	lq_event_input in;
+	lq_error err;
+	lq_eventrec_init(&in);
+	assert_int_equal(decode("{\"lead\": \"a\xff" "b\"}", NULL, &in, &err), LQ_EINVAL);
+	assert_string_equal(err.msg, "invalid UTF-8 at column 12");
+	assert_int_equal(err.col, 12);
+	expect_error("{\"lead\": \"L1\", \"type\": \"caf\xc3\"}", NULL,
+		     "invalid UTF-8 at column 28", NULL);
+	expect_error("{\"lead\": \"L1\\u0000x\", \"type\": \"t\"}", NULL,
+		     "NUL byte at column 13", NULL);
+	assert_int_equal(lq_eventrec_from_json("{\"lead\": \"L\0\"}", 15, NULL,
+					       &in, &err), LQ_EINVAL);
+	assert_string_equal(err.msg, "NUL byte at column 12");
+	/* an escaped backslash before u0000 is text, not a NUL */
+	assert_int_equal(decode("{\"lead\": \"L\\\\u0000\", \"type\": \"t\", "
+				"\"at\": \"2026-03-01\"}", NULL, &in, &err), 0);
+	assert_string_equal(in.lead_key, "L\\u0000");
+	/* UTF-8 itself is fine */
+	assert_int_equal(decode("{\"lead\": \"Jos\xc3\xa9\", \"type\": \"\xe2\x82\xac\", "
+				"\"at\": \"2026-03-01\"}", NULL, &in, &err), 0);
+	assert_string_equal(in.event.type, "\xe2\x82\xac");
+	lq_eventrec_free(&in);
+	expect_error("{\"lead\": \"L1\", \"type\": \"t\", \"at\": \"1899-12-31\"}", NULL,
+		     "at: '1899-12-31': year out of range 1900-9999", "at");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_invalid_json),
+		cmocka_unit_test(test_text_encoding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,12 +103,31 @@ static void test_disqualifier_first_and_future_events_ignored(void **state)
 	lq_model_free(m);
 }
 
+/* Found by fuzz/fuzz_model: a model without any rule explains to nothing
+ * (it used to hand qsort a NULL array: undefined behaviour). */
+static void test_model_without_rules(void **state)
+{
+	lq_model *m = th_model("version: 1\nname: no rules\n");
+	th_person p;
+	lq_explanation x;
+	lq_time now = th_time("2026-03-01T00:00:00Z");
+
+	th_person_init(&p, "ana@acme.io", "vp", 200, "saas");
+	lq_explain_lead(m, &p.lead, &p.acc, NULL, 0, now, &x);
+	assert_int_equal(x.n, 0);
+	assert_float_equal(x.score, 0, 0);
+	lq_explanation_free(&x);
+	th_person_free(&p);
+	lq_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_explanation_contents_and_order),
 		cmocka_unit_test(test_cap_is_reported),
 		cmocka_unit_test(test_disqualifier_first_and_future_events_ignored),
+		cmocka_unit_test(test_model_without_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -485,6 +485,12 @@ static void test_bad_duration(void **state)
 	expect_err("event.seconds > 1.5d", LQ_CTX_ACTION, 16, "bad duration '1.5d'");
 	expect_err("event.seconds > 30dd", LQ_CTX_ACTION, 16, "bad duration '30dd'");
 	expect_err("event.seconds > -30d", LQ_CTX_ACTION, 16, "negative duration '-30d'");
+	/* numbers a double cannot hold, or too long to read whole */
+	expect_err("account.employees > 1e400", LQ_CTX_FIT, 20, "number '1e400' is out of range");
+	expect_err("account.employees in [1, -1e999]", LQ_CTX_FIT, 25,
+		   "number '-1e999' is out of range");
+	expect_err("account.revenue > 1000000000000000000000000000000000000000000000000000000000000000000",
+		   LQ_CTX_FIT, 18, "is too long (63 characters at most)");
 }
 
 static void test_type_mismatch(void **state)

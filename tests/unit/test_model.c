@@ -531,6 +531,22 @@ static void test_limits(void **state)
 	/* aliases are refused */
 	expect_one("lists:\n  a: &x [1, 2]\n  b: *x\n", 2, 6,
 		   "aliases (*name) are not supported");
+	/* nesting: checked before libyaml builds the document, whose time
+	 * grows with the square of the depth */
+	lq_buf_reset(&b);
+	lq_buf_adds(&b, "lists:\n  l: ");
+	for (int i = 0; i < 100000; i++)
+		lq_buf_addc(&b, '[');
+	for (int i = 0; i < 100000; i++)
+		lq_buf_addc(&b, ']');
+	d = load_bad(lq_buf_str(&b));
+	expect_diag(&d, 0, 2, 6 + LQ_MODEL_MAX_DEPTH - 2,
+		    "model is nested deeper than 64 levels");
+	assert_int_equal(d.n, 1);
+	lq_diags_free(&d);
+	lq_buf_free(&b);
+	/* a \0 escape would cut a value short */
+	expect_one("name: \"a\\0b\"\n", 1, 7, "NUL character (\\0) in a value");
 }
 
 int main(void)

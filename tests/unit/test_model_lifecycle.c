@@ -402,6 +402,48 @@ static void test_webhook_secret_errors(void **state)
 		   "secret in webhook #1 must be text of 8 to 256 bytes");
 }
 
+/* What model show and GET /api/model print: every secret masked, the rest
+ * byte for byte (whatever the YAML style, after non-ASCII text), and the
+ * masked text is refused if someone applies it again. */
+static void test_mask_secrets(void **state)
+{
+	static const char in[] =
+		"# naïve ünïcödé\n" HOOK "    secret: Plain-s3cret-1\n"
+		"  - url: https://h.example/y\n    \"secret\": 'Quoted-s3cret-2'\n"
+		"  - {url: \"https://h.example/z\", secret: Flow-s3cret-3, events: [mql]}\n"
+		"  - url: https://h.example/w\n    secret: |\n      Block-s3cret-4\n"
+		"    events: [mql]\n"
+		"  - url: https://h.example/v\n    secret: !!str \"Tagged-s3cret-5\"\n";
+	static const char want[] =
+		"# naïve ünïcödé\n" HOOK "    secret: \"********\"\n"
+		"  - url: https://h.example/y\n    \"secret\": \"********\"\n"
+		"  - {url: \"https://h.example/z\", secret: \"********\", events: [mql]}\n"
+		"  - url: https://h.example/w\n    secret: \"********\"\n"
+		"    events: [mql]\n"
+		"  - url: https://h.example/v\n    secret: !!str \"********\"\n";
+	(void)state;
+
+	lq_model *m = load_ok(in);
+	assert_int_equal(m->nwebhooks, 5);
+	assert_string_equal(m->webhooks[3].secret, "Block-s3cret-4\n");
+	lq_model_free(m);
+	char *shown = lq_model_mask_secrets(in, strlen(in));
+	assert_non_null(shown);
+	assert_string_equal(shown, want);
+	assert_null(strstr(shown, "s3cret"));
+	lq_diags d = load_bad(shown);
+	assert_int_equal(d.n, 5);
+	expect_diag(&d, 0, 4, 13, "secret in webhook #1 is the mask leadq shows in "
+		    "place of a secret: write the secret itself");
+	lq_diags_free(&d);
+	free(shown);
+	/* no secret: unchanged; not YAML: nothing */
+	shown = lq_model_mask_secrets("a: 1\n", 5);
+	assert_string_equal(shown, "a: 1\n");
+	free(shown);
+	assert_null(lq_model_mask_secrets("a: [1\n", 6));
+}
+
 static void test_webhook_attempts_errors(void **state)
 {
 	(void)state;
@@ -566,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_webhook_url_errors),
 		cmocka_unit_test(test_webhook_event_errors),
 		cmocka_unit_test(test_webhook_secret_errors),
+		cmocka_unit_test(test_mask_secrets),
 		cmocka_unit_test(test_webhook_attempts_errors),
 		cmocka_unit_test(test_many_errors_sorted),
 		cmocka_unit_test(test_alert_helpers),

@@ -247,6 +247,11 @@ static void test_timestamps(void **state)
 	bad("{\"userId\": \"u\", \"event\": \"x\", \"originalTimestamp\": "
 	    "\"2026-03-01\", \"sentAt\": \"later\"}",
 	    LQ_SEG_TRACK, "sentAt: 'later' is not", "sentAt");
+	/* fuzz: a sender clock 2000 years ahead moved the time before 1900 */
+	bad("{\"userId\": \"u\", \"name\": \"Home\", \"originalTimestamp\": "
+	    "\"2026-03-09T10:00:00Z\", \"sentAt\": \"4052-03-09T10:00:05Z\"}",
+	    LQ_SEG_SCREEN, "originalTimestamp falls outside the years 1900-9999",
+	    "sentAt");
 }
 
 /* ---- event names ---- */

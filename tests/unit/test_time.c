@@ -102,6 +102,31 @@ static void test_durations(void **state)
 	assert_string_equal(s, "0s");
 }
 
+static void test_iso_weeks(void **state)
+{
+	static const struct { const char *day, *monday; int year, week; } cases[] = {
+		{"2026-01-01", "2025-12-29", 2026, 1},   /* a Thursday */
+		{"2027-01-01", "2026-12-28", 2026, 53},  /* a Friday: last year's */
+		{"2021-01-03", "2020-12-28", 2020, 53},  /* a Sunday */
+		{"2026-03-10", "2026-03-09", 2026, 11},
+		{"1969-12-31", "1969-12-29", 1970, 1},   /* before the epoch */
+		{"2018-12-31", "2018-12-31", 2019, 1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		int y, w;
+		lq_time t = parse_ok(cases[i].day) + 13 * LQ_MS_HOUR;
+		assert_int_equal(lq_time_week_start(t), parse_ok(cases[i].monday));
+		lq_time_iso_week(t, &y, &w);
+		assert_int_equal(y, cases[i].year);
+		assert_int_equal(w, cases[i].week);
+	}
+	int64_t y;
+	int m, d;
+	lq_civil_from_days(lq_days_from_civil(2024, 2, 29), &y, &m, &d);
+	assert_true(y == 2024 && m == 2 && d == 29);
+	assert_int_equal(lq_floor_div(-1, 7), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_strptime_formats),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_iso_weeks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
