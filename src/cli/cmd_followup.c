@@ -130,7 +130,8 @@ int lq_cmd_queue(lq_cli *cli, int argc, char **argv)
 	if ((rc = lq_cli_open(cli, 0, &svc)))
 		return rc;
 	lq_error_clear(&err);
-	if (lq_service_queue(svc, a.owner, a.limit, &q, &err)) {
+	lq_queue_query qq = {.owner = a.owner, .limit = a.limit};
+	if (lq_service_queue(svc, &qq, &q, &err)) {
 		rc = lq_cli_fail(&err);
 	} else {
 		print_queue(&q, svc->now, a.fmt);

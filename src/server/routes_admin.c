@@ -110,8 +110,23 @@ int lq_route_queue(lq_http_req *req, lq_http_res *res)
 	lq_queue q;
 	lq_error err;
 	lq_error_clear(&err);
-	if (lq_service_queue(req->svc, lq_http_query(req, "owner"),
-			     query_size(req, "limit", 50), &q, &err)) {
+	lq_queue_query qq = {.owner = lq_http_query(req, "owner"),
+			     .source = lq_http_query(req, "source"),
+			     .offset = query_size(req, "offset", 0),
+			     .limit = query_size(req, "limit", 50)};
+	const char *grade = lq_http_query(req, "grade");
+	if (grade && *grade) {
+		if (grade[1] || !strchr("ABCDFabcdf", grade[0])) {
+			lq_http_error(res, 400, "grade must be A, B, C, D or F", "grade");
+			return 0;
+		}
+		qq.grade = (char)(grade[0] & ~0x20);
+	}
+	if (qq.source && !*qq.source)
+		qq.source = NULL;
+	if (qq.owner && !*qq.owner)
+		qq.owner = NULL;
+	if (lq_service_queue(req->svc, &qq, &q, &err)) {
 		lq_http_fail(res, &err);
 		return 0;
 	}

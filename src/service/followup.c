@@ -115,37 +115,43 @@ static void queue_from_list(lq_service *svc, lq_lead_list *list, lq_queue *q)
 	qsort(q->rows, q->n, sizeof *q->rows, cmp_queue);
 }
 
-static void queue_truncate(lq_queue *q, size_t keep)
+static void free_queue_row(lq_queue_row *r)
 {
-	if (keep == 0 || q->n <= keep)
-		return;
-	for (size_t i = keep; i < q->n; i++) {
-		lq_lead_free(&q->rows[i].row.lead);
-		lq_account_free(&q->rows[i].row.account);
-	}
-	q->n = keep;
+	lq_lead_free(&r->row.lead);
+	lq_account_free(&r->row.account);
 }
 
-int lq_service_queue(lq_service *svc, const char *owner, size_t limit,
+/* Keep rows [offset, offset + limit) (limit 0: to the end). */
+static void queue_window(lq_queue *q, size_t offset, size_t limit)
+{
+	size_t start = offset < q->n ? offset : q->n;
+	size_t end = limit && limit < q->n - start ? start + limit : q->n;
+	for (size_t i = 0; i < q->n; i++)
+		if (i < start || i >= end)
+			free_queue_row(&q->rows[i]);
+	memmove(q->rows, q->rows + start, (end - start) * sizeof *q->rows);
+	q->n = end - start;
+}
+
+int lq_service_queue(lq_service *svc, const lq_queue_query *q,
 		     lq_queue *out, lq_error *err)
 {
-	lq_lead_query query = {.filter = {.stage = LQ_STAGE_MQL, .owner = owner}};
+	lq_lead_query query = {.filter = {.stage = LQ_STAGE_MQL, .owner = q->owner,
+					  .grade = q->grade, .source = q->source}};
 	lq_lead_list list;
 	memset(out, 0, sizeof *out);
 	int rc = lq_service_leads(svc, &query, &list, err);
 	if (rc)
 		return rc;
 	queue_from_list(svc, &list, out);
-	queue_truncate(out, limit);
+	queue_window(out, q->offset, q->limit);
 	return 0;
 }
 
 void lq_queue_free(lq_queue *q)
 {
-	for (size_t i = 0; i < q->n; i++) {
-		lq_lead_free(&q->rows[i].row.lead);
-		lq_account_free(&q->rows[i].row.account);
-	}
+	for (size_t i = 0; i < q->n; i++)
+		free_queue_row(&q->rows[i]);
 	free(q->rows);
 	memset(q, 0, sizeof *q);
 }
@@ -164,15 +170,15 @@ int lq_service_sla(lq_service *svc, const char *owner, lq_sla_report *out,
 	lq_queue *q = &out->overdue;
 	size_t keep = 0;
 	memset(out, 0, sizeof *out);
-	int rc = lq_service_queue(svc, owner, 0, q, err);
+	lq_queue_query all = {.owner = owner};
+	int rc = lq_service_queue(svc, &all, q, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < q->n; i++) {
 		if (q->rows[i].due && q->rows[i].due < svc->now) {
 			q->rows[keep++] = q->rows[i];
 		} else {
-			lq_lead_free(&q->rows[i].row.lead);
-			lq_account_free(&q->rows[i].row.account);
+			free_queue_row(&q->rows[i]);
 		}
 	}
 	q->n = q->total = keep;

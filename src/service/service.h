@@ -215,7 +215,17 @@ typedef struct lq_queue {
 	size_t total;
 } lq_queue;
 
-int lq_service_queue(lq_service *svc, const char *owner, size_t limit,
+typedef struct lq_queue_query {
+	const char *owner;        /* NULL: any */
+	char grade;               /* 0: any */
+	const char *source;       /* NULL: any */
+	size_t offset;            /* rows skipped from the best */
+	size_t limit;             /* 0: every row after offset */
+} lq_queue_query;
+
+/* out->total counts every MQL matching the filters; out->n the rows kept
+ * (offset, limit). */
+int lq_service_queue(lq_service *svc, const lq_queue_query *q,
 		     lq_queue *out, lq_error *err);
 void lq_queue_free(lq_queue *q);
 
