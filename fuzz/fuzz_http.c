@@ -19,7 +19,10 @@
  * In the header and body, $A $S $M $I stand for the admin, sales,
  * marketing and ingest keys (random per run) and $B for the ingest key in
  * HTTP Basic form. The request is sent with "Connection: close"; the
- * harness runs the daemon until the answer is complete. Any crash, leak,
+ * harness runs the daemon until the answer is complete. A tracking
+ * request is deferred as in the server (its connection suspended until
+ * the writer's commit resumes it): while one waits, the harness blocks in
+ * MHD_run_wait, which the resume wakes, instead of spinning. Any crash, leak,
  * sanitizer report or 5xx answer (a bug or storage failure, never a
  * client's fault) is a finding.
  */
@@ -174,7 +177,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		die("server", &err);
 	/* external polling: the harness thread runs the daemon (MHD_run) */
 	daemon_ = MHD_start_daemon(
-		MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, server,
+		MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+		on_request, server,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -285,7 +289,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else if (w < 0 && errno != EAGAIN)
 				off = req.len;   /* the server hung up early */
 		}
-		MHD_run(daemon_);
+		/* a deferred write pending: sleep until its resume (or 100 ms) */
+		if (__atomic_load_n(&server->waiting, __ATOMIC_ACQUIRE))
+			MHD_run_wait(daemon_, 100);
+		else
+			MHD_run(daemon_);
 		for (;;) {
 			char chunk[16384];
 			ssize_t r = recv(sv[1], chunk, sizeof chunk, 0);

@@ -60,6 +60,7 @@ void lq_event_free(lq_event *e)
 	free(e->msg_id);
 	free(e->type);
 	lq_attrs_free(&e->props);
+	free(e->props_json);
 	lq_event_init(e);
 }
 

@@ -58,6 +58,9 @@ typedef struct lq_event {
 	char *type;          /* page_view, content_download, demo_request... */
 	lq_time at;
 	lq_attrs props;      /* properties: url, seconds... (event.X) */
+	char *props_json;    /* props as the JSON text they were decoded from,
+				when the decoder kept it (stored as is, see
+				event_record.c); NULL: encoded from props */
 } lq_event;
 
 void lq_account_init(lq_account *a);

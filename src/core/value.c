@@ -246,8 +246,24 @@ static lq_value value_from_cjson(const cJSON *j)
 	return LQ_VALUE_ABSENT;
 }
 
+/* With a key list: is name one of the keys (whole), or the start of one
+ * followed by a dot (prefix)? Without one, every name is wanted. */
+static int key_wanted(const char *const *keys, const char *name, int prefix)
+{
+	size_t len = strlen(name);
+	if (!keys)
+		return 1;
+	for (; *keys; keys++) {
+		if (strncmp(*keys, name, len) != 0)
+			continue;
+		if (prefix ? (*keys)[len] == '.' : (*keys)[len] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 static void attrs_add_object(lq_attrs *out, const cJSON *obj, lq_buf *prefix,
-			     int depth)
+			     int depth, const char *const *keys)
 {
 	const cJSON *it;
 	size_t mark = prefix->len;
@@ -258,8 +274,9 @@ static void attrs_add_object(lq_attrs *out, const cJSON *obj, lq_buf *prefix,
 			lq_buf_addc(prefix, '.');
 		lq_buf_adds(prefix, it->string);
 		if (cJSON_IsObject(it) && depth < 4) {
-			attrs_add_object(out, it, prefix, depth + 1);
-		} else {
+			if (key_wanted(keys, lq_buf_str(prefix), 1))
+				attrs_add_object(out, it, prefix, depth + 1, keys);
+		} else if (key_wanted(keys, lq_buf_str(prefix), 0)) {
 			lq_value v = value_from_cjson(it);
 			if (v.kind != LQ_V_ABSENT)
 				lq_attrs_set(out, lq_buf_str(prefix), v);
@@ -276,15 +293,25 @@ int lq_attrs_from_cjson(const void *obj, lq_attrs *out)
 	lq_buf prefix = LQ_BUF_INIT;
 	if (!cJSON_IsObject(j))
 		return -1;
-	attrs_add_object(out, j, &prefix, 0);
+	attrs_add_object(out, j, &prefix, 0, NULL);
 	lq_buf_free(&prefix);
 	return 0;
 }
 
-int lq_attrs_from_json(const char *json, lq_attrs *out)
+int lq_attrs_from_json_keys(const char *json, const char *const *keys,
+			    lq_attrs *out)
 {
 	cJSON *j = cJSON_Parse(json);
-	int rc = j ? lq_attrs_from_cjson(j, out) : -1;
+	lq_buf prefix = LQ_BUF_INIT;
+	int rc = cJSON_IsObject(j) ? 0 : -1;
+	if (rc == 0)
+		attrs_add_object(out, j, &prefix, 0, keys);
+	lq_buf_free(&prefix);
 	cJSON_Delete(j);
 	return rc;
+}
+
+int lq_attrs_from_json(const char *json, lq_attrs *out)
+{
+	return lq_attrs_from_json_keys(json, NULL, out);
 }

@@ -72,6 +72,11 @@ void lq_attrs_free(lq_attrs *a);
  * nested objects are flattened with dots). */
 void lq_attrs_to_json(const lq_attrs *a, struct lq_buf *out);
 int lq_attrs_from_json(const char *json, lq_attrs *out);
+/* The same, keeping only the keys in keys (a NULL-terminated list of
+ * flattened names; NULL keeps every key): what lq_attrs_from_json gives,
+ * less the other keys, without building them. */
+int lq_attrs_from_json_keys(const char *json, const char *const *keys,
+			    lq_attrs *out);
 /* Same from a parsed cJSON object (type erased to keep cJSON out of this
  * header); -1 when obj is not an object. */
 int lq_attrs_from_cjson(const void *obj, lq_attrs *out);

@@ -4,13 +4,21 @@
  * and log-loss, pooled out-of-fold predictions for a lift table, then a
  * final fit on every row. Never reads the clock; liblinear's output is
  * silenced and its random choices seeded, so a run is repeatable.
+ *
+ * The L2 fits of the folds and the final fit are independent (each writes
+ * its own fold's slots), so they run on FIT_THREADS threads; the L1
+ * solver draws from rand(), whose state is shared, so L1 fits run one
+ * after another to stay repeatable.
  */
 #include "engine/learn.h"
 
 #include <linear.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define FIT_THREADS 2
 
 #include "core/buf.h"
 
@@ -83,9 +91,11 @@ static int both_classes(const int *y, const size_t *rows, size_t n)
 	return seen[0] && seen[1];
 }
 
-int lq_learn_fit(const lq_matrix *x, const int *y, const size_t *rows,
-		 size_t n, const lq_learn_opts *o, double *w, double *bias,
-		 lq_error *err)
+/* lq_learn_fit once liblinear is silenced (a process-wide setting, made
+ * before any thread fits). */
+static int fit_rows(const lq_matrix *x, const int *y, const size_t *rows,
+		    size_t n, const lq_learn_opts *o, double *w, double *bias,
+		    lq_error *err)
 {
 	struct parameter param;
 	llproblem lp;
@@ -104,8 +114,8 @@ int lq_learn_fit(const lq_matrix *x, const int *y, const size_t *rows,
 		return lq_error_set(err, LQ_EINVAL, "bad learning parameter: %s",
 				    bad);
 	}
-	set_print_string_function(silent);
-	srand((unsigned)(o->seed * 2654435761u));
+	if (o->l1)
+		srand((unsigned)(o->seed * 2654435761u));
 	struct model *m = train(&lp.p, &param);
 	/* liblinear orders classes by first appearance; w favours label[0]. */
 	double sign = m->label[0] == 1 ? 1.0 : -1.0;
@@ -115,6 +125,14 @@ int lq_learn_fit(const lq_matrix *x, const int *y, const size_t *rows,
 	free_and_destroy_model(&m);
 	free_problem(&lp);
 	return 0;
+}
+
+int lq_learn_fit(const lq_matrix *x, const int *y, const size_t *rows,
+		 size_t n, const lq_learn_opts *o, double *w, double *bias,
+		 lq_error *err)
+{
+	set_print_string_function(silent);
+	return fit_rows(x, y, rows, n, o, w, bias, err);
 }
 
 static int check_classes(const int *y, size_t n, int folds, size_t *npos,
@@ -152,7 +170,7 @@ static int run_fold(const lq_matrix *x, const int *y, const int *fold, int f,
 			train_rows[ntrain++] = i;
 	}
 	fo.seed = o->seed + (uint64_t)f + 1;
-	rc = lq_learn_fit(x, y, train_rows, ntrain, &fo, w, &bias, err);
+	rc = fit_rows(x, y, train_rows, ntrain, &fo, w, &bias, err);
 	for (size_t t = 0; rc == 0 && t < ntest; t++) {
 		size_t i = test_rows[t];
 		p[t] = out->oof[i] = lq_learn_sigmoid(lq_learn_margin(w, bias, x, i));
@@ -176,11 +194,76 @@ static int final_fit(const lq_matrix *x, const int *y, const lq_learn_opts *o,
 	size_t *all = lq_xcalloc(x->nrows + 1, sizeof *all);
 	for (size_t i = 0; i < x->nrows; i++)
 		all[i] = i;
-	out->nw = x->ncols;
-	out->w = lq_xcalloc(x->ncols + 1, sizeof *out->w);
-	int rc = lq_learn_fit(x, y, all, x->nrows, o, out->w, &out->bias, err);
+	int rc = fit_rows(x, y, all, x->nrows, o, out->w, &out->bias, err);
 	free(all);
 	return rc;
+}
+
+/* ---- the fits of a cross-validation, as tasks for a few threads ---------- */
+
+typedef struct fit_tasks {
+	const lq_matrix *x;
+	const int *y;
+	const int *fold;
+	const lq_learn_opts *o;
+	lq_learn_result *out;
+	int k;                  /* task 0: the final fit; task f + 1: fold f */
+	pthread_mutex_t lock;
+	int next;               /* the next task to take */
+	int rc;                 /* the first failure */
+	lq_error err;
+} fit_tasks;
+
+static int run_task(fit_tasks *t, int task, lq_error *err)
+{
+	if (task > 0)
+		return run_fold(t->x, t->y, t->fold, task - 1, t->o, t->out, err);
+	return final_fit(t->x, t->y, t->o, t->out, err);
+}
+
+static void *fit_worker(void *arg)
+{
+	fit_tasks *t = arg;
+	for (;;) {
+		lq_error err;
+		pthread_mutex_lock(&t->lock);
+		int task = t->rc ? t->k + 1 : t->next++;
+		pthread_mutex_unlock(&t->lock);
+		if (task > t->k)
+			return NULL;
+		int rc = run_task(t, task, &err);
+		pthread_mutex_lock(&t->lock);
+		if (rc && !t->rc) {
+			t->rc = rc;
+			t->err = err;
+		}
+		pthread_mutex_unlock(&t->lock);
+	}
+}
+
+/* Every fold's fit, then the final fit: on threads for L2, in order for L1
+ * (see the top of the file). The final fit is taken first: the largest. */
+static int run_fits(fit_tasks *t, lq_error *err)
+{
+	pthread_t threads[FIT_THREADS];
+	size_t started = 0;
+	int rc = 0;
+	if (t->o->l1) {
+		for (int f = 0; f <= t->k && rc == 0; f++)
+			rc = run_task(t, f, err);
+		return rc;
+	}
+	pthread_mutex_init(&t->lock, NULL);
+	for (size_t i = 1; i < FIT_THREADS; i++)
+		if (pthread_create(&threads[i], NULL, fit_worker, t) == 0)
+			started++;
+	fit_worker(t);
+	for (size_t i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&t->lock);
+	if (t->rc && err)
+		*err = t->err;
+	return t->rc;
 }
 
 int lq_learn_fit_cv(const lq_matrix *x, const int *y, const lq_learn_opts *o,
@@ -200,17 +283,20 @@ int lq_learn_fit_cv(const lq_matrix *x, const int *y, const lq_learn_opts *o,
 	out->oof = lq_xcalloc(n + 1, sizeof *out->oof);
 	out->base_rate = (double)out->npos / (double)n;
 	lq_learn_folds(y, n, k, o->seed, fold);
-	for (int f = 0; f < k && rc == 0; f++) {
-		rc = run_fold(x, y, fold, f, o, out, err);
-		out->auc_mean += out->fold_auc[f] / k;
-	}
+	out->nw = x->ncols;
+	out->w = lq_xcalloc(x->ncols + 1, sizeof *out->w);
+	set_print_string_function(silent);
+	fit_tasks tasks = {.x = x, .y = y, .fold = fold, .o = o, .out = out,
+			   .k = k};
+	rc = run_fits(&tasks, err);
 	free(fold);
+	for (int f = 0; f < k && rc == 0; f++)
+		out->auc_mean += out->fold_auc[f] / k;
 	if (rc == 0) {
 		out->auc_oof = lq_learn_auc(out->oof, y, n);
 		out->logloss = lq_learn_logloss(out->oof, y, n);
 		out->nlift = lq_learn_lift_table(out->oof, y, n, LQ_LEARN_DECILES,
 						 out->lift);
-		rc = final_fit(x, y, o, out, err);
 	}
 	if (rc)
 		lq_learn_result_free(out);

@@ -18,6 +18,8 @@ struct ctx {
 	const char *fmt;
 	char *keys[NKEYS];   /* candidate lead keys, by priority */
 	int have_at;
+	const char *line;    /* the line, valid JSON (cJSON parsed it) */
+	size_t len;
 };
 
 typedef int (*key_fn)(struct ctx *c, const char *name, const cJSON *v,
@@ -115,6 +117,121 @@ static int key_at(struct ctx *c, const char *name, const cJSON *v,
 	return rc;
 }
 
+/* ---- the properties' text --------------------------------------------------
+ * The store keeps props as JSON text; when the line's properties object
+ * is flat (string and number members only, no key twice) that text,
+ * decoded, gives exactly the attrs decoded here, so it is kept and stored
+ * as is instead of being encoded again. Finding it: a scanner over the
+ * line's top-level members (the line is valid JSON: cJSON parsed it);
+ * anything unexpected gives up, and the props are encoded as before. */
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* p at '"': just past the closing quote, NULL when none. */
+static const char *skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Past one value: a string, an object or array (strings inside skipped),
+ * or a scalar up to the next delimiter; NULL when the text ends first. */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+	while (p && p < end) {
+		char ch = *p;
+		if (ch == '"') {
+			p = skip_string(p, end);
+		} else if (ch == '{' || ch == '[') {
+			depth++;
+			p++;
+		} else if (ch == '}' || ch == ']') {
+			if (depth-- == 0)
+				return p;
+			p++;
+		} else if (ch == ',' && depth == 0) {
+			return p;
+		} else {
+			p++;
+		}
+		if (depth == 0 && (ch == '"' || ch == '}' || ch == ']'))
+			return p;
+	}
+	return NULL;
+}
+
+/* The text of the top-level member "properties" (any case). */
+static int props_span(const char *line, size_t len, const char **start,
+		      size_t *n)
+{
+	const char *end = line + len, *p = skip_ws(line, end), *k, *v;
+	if (p == end || *p++ != '{')
+		return -1;
+	for (;;) {
+		p = skip_ws(p, end);
+		if (p == end || *p != '"')
+			return -1;
+		k = p + 1;
+		p = skip_string(p, end);
+		if (!p)
+			return -1;
+		int is_props = p - k - 1 == 10 && !memchr(k, '\\', 10) &&
+			       strncasecmp(k, "properties", 10) == 0;
+		p = skip_ws(p, end);
+		if (p == end || *p++ != ':')
+			return -1;
+		v = skip_ws(p, end);
+		p = skip_value(v, end);
+		if (!p)
+			return -1;
+		if (is_props) {
+			while (p > v && strchr(" \t\r\n", p[-1]))
+				p--;
+			*start = v;
+			*n = (size_t)(p - v);
+			return *n ? 0 : -1;
+		}
+		p = skip_ws(p, end);
+		if (p == end || *p++ != ',')
+			return -1;
+	}
+}
+
+/* True when every member is a string or a number and none is dropped or
+ * merged (props holds one entry per member). */
+static int flat_object(const cJSON *v, size_t nprops)
+{
+	const cJSON *it;
+	size_t n = 0;
+	cJSON_ArrayForEach(it, v) {
+		if (!cJSON_IsString(it) && !cJSON_IsNumber(it))
+			return 0;
+		n++;
+	}
+	return n > 0 && n == nprops;
+}
+
+static void keep_props_text(struct ctx *c, const cJSON *v)
+{
+	const char *start;
+	size_t n;
+	if (!c->line || !flat_object(v, c->out->event.props.n) ||
+	    props_span(c->line, c->len, &start, &n) || *start != '{')
+		return;
+	c->out->event.props_json = lq_xstrndup(start, n);
+}
+
 static int key_properties(struct ctx *c, const char *name, const cJSON *v,
 			  lq_error *err)
 {
@@ -127,6 +244,7 @@ static int key_properties(struct ctx *c, const char *name, const cJSON *v,
 		return lq_rec_fail(err, "properties",
 				   "properties: given twice");
 	lq_attrs_from_cjson(v, &c->out->event.props);
+	keep_props_text(c, v);
 	return 0;
 }
 
@@ -176,7 +294,7 @@ static int finish(struct ctx *c, lq_error *err)
 int lq_eventrec_from_json(const char *line, size_t len, const char *date_fmt,
 			  lq_event_input *out, lq_error *err)
 {
-	struct ctx c = {out, date_fmt, {NULL}, 0};
+	struct ctx c = {out, date_fmt, {NULL}, 0, line, len};
 	const cJSON *it;
 	cJSON *j = NULL;
 	int rc;

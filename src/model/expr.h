@@ -90,6 +90,11 @@ const char *lq_expr_text(const lq_expr *e);
  * whether a hand_raiser check needs an event). */
 int lq_expr_uses_event(const lq_expr *e);
 
+/* Call fn with the key of every event property the expression reads
+ * (`event.url` -> "url"), once per mention; e may be NULL. */
+void lq_expr_event_keys(const lq_expr *e,
+			void (*fn)(void *ctx, const char *key), void *ctx);
+
 void lq_expr_free(lq_expr *e);
 
 #endif

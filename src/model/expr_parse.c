@@ -388,6 +388,25 @@ int lq_expr_uses_event(const lq_expr *e)
 	return e ? e->uses_event : 0;
 }
 
+static void node_event_keys(const lq_node *n,
+			    void (*fn)(void *ctx, const char *key), void *ctx)
+{
+	if (n->kind != N_CMP) {
+		for (size_t i = 0; i < n->nkids; i++)
+			node_event_keys(n->kids[i], fn, ctx);
+		return;
+	}
+	if (n->field && n->field->id == LQ_F_EVENT_PROP && n->key)
+		fn(ctx, n->key);
+}
+
+void lq_expr_event_keys(const lq_expr *e,
+			void (*fn)(void *ctx, const char *key), void *ctx)
+{
+	if (e && e->root)
+		node_event_keys(e->root, fn, ctx);
+}
+
 void lq_expr_free(lq_expr *e)
 {
 	if (!e)

@@ -14,8 +14,25 @@
 #include "service/service.h"
 
 struct lq_server;
+struct lq_http_res;
 
 #define LQ_HTTP_MAX_PARAMS 4
+
+/* A write a route hands to the single writer without holding its thread:
+ * the route fills req->defer and returns; the adapter (server.c) queues
+ * the job, suspends the connection, and once the writer is done (after
+ * the commit, for a session job) calls answer on a request thread to
+ * build the response from the job's result, then free_arg. */
+typedef struct lq_http_defer {
+	int (*fn)(lq_service *svc, lq_ingest *session, void *arg,
+		  lq_error *err);          /* runs on the writer thread */
+	void *arg;                         /* owned until free_arg */
+	void (*free_arg)(void *arg);       /* may be NULL */
+	int session;                       /* joins a group commit */
+	size_t weight;                     /* events it writes */
+	void (*answer)(int rc, const lq_error *err, void *arg,
+		       struct lq_http_res *res);
+} lq_http_defer;
 
 typedef struct lq_http_req {
 	const char *method;
@@ -33,6 +50,7 @@ typedef struct lq_http_req {
 	lq_service *svc;          /* this thread's read-only service */
 	struct lq_server *server;
 	lq_time now;
+	lq_http_defer *defer;     /* where a route may defer its write */
 } lq_http_req;
 
 typedef struct lq_http_res {

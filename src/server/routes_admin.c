@@ -67,6 +67,30 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 	lq_buf_addf(b, "# HELP leadq_commits_total Group commits of the writer.\n"
 		       "# TYPE leadq_commits_total counter\n"
 		       "leadq_commits_total %llu\n", (unsigned long long)w.commits);
+	lq_buf_addf(b, "# HELP leadq_writer_jobs_total Jobs the writer ran (requests that write).\n"
+		       "# TYPE leadq_writer_jobs_total counter\n"
+		       "leadq_writer_jobs_total %llu\n", (unsigned long long)w.jobs);
+	lq_buf_addf(b, "# HELP leadq_group_jobs_total Jobs committed in group commits.\n"
+		       "# TYPE leadq_group_jobs_total counter\n"
+		       "leadq_group_jobs_total %llu\n", (unsigned long long)w.group_jobs);
+	lq_buf_addf(b, "# HELP leadq_group_max_jobs The largest group commit, in jobs.\n"
+		       "# TYPE leadq_group_max_jobs gauge\n"
+		       "leadq_group_max_jobs %llu\n", (unsigned long long)w.group_max);
+	lq_buf_addf(b, "# HELP leadq_writer_queued Jobs waiting for the writer.\n"
+		       "# TYPE leadq_writer_queued gauge\n"
+		       "leadq_writer_queued %llu\n", (unsigned long long)w.queued);
+	lq_buf_addf(b, "# HELP leadq_http_waiting_commit Requests suspended until their commit.\n"
+		       "# TYPE leadq_http_waiting_commit gauge\n"
+		       "leadq_http_waiting_commit %llu\n",
+		    (unsigned long long)__atomic_load_n(&s->waiting, __ATOMIC_ACQUIRE));
+	lq_buf_addf(b, "# HELP leadq_checkpoints_total Passive WAL checkpoints of the checkpointer thread.\n"
+		       "# TYPE leadq_checkpoints_total counter\n"
+		       "leadq_checkpoints_total %llu\n",
+		    (unsigned long long)lq_checkpointer_count(s->checkpointer));
+	lq_buf_addf(b, "# HELP leadq_inline_checkpoints_total WAL checkpoints the writer ran itself (WAL over its hard limit).\n"
+		       "# TYPE leadq_inline_checkpoints_total counter\n"
+		       "leadq_inline_checkpoints_total %llu\n",
+		    (unsigned long long)w.inline_checkpoints);
 	lq_buf_addf(b, "# HELP leadq_queue_depth MQLs waiting for sales.\n"
 		       "# TYPE leadq_queue_depth gauge\nleadq_queue_depth %lld\n",
 		    (long long)c.mqls);

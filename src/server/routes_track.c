@@ -3,8 +3,11 @@
  * /screen, /identify, /group, /alias and /v1/batch. A request's messages
  * are applied as one job in the writer's group commit: all of them or
  * none, and the answer comes after the commit (an acknowledged event is
- * durable). messageId de-duplicates.
+ * durable). messageId de-duplicates. The body is decoded and checked on
+ * the request thread; the job is deferred (http.h), so no request thread
+ * waits for the commit.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/segment.h"
@@ -57,24 +60,36 @@ static lq_seg_type endpoint_of(const char *path)
 	return t;
 }
 
+static void batch_free(void *arg)
+{
+	lq_seg_batch_free(arg);
+	free(arg);
+}
+
+static void answer(int rc, const lq_error *err, void *arg, lq_http_res *res)
+{
+	if (rc) {
+		lq_http_fail(res, err);
+		return;
+	}
+	lq_buf_adds(&res->body, "{\"success\":true}");
+	lq_http_json(res, 200);
+}
+
 int lq_route_track(lq_http_req *req, lq_http_res *res)
 {
-	lq_seg_batch b;
+	lq_seg_batch *b = lq_xcalloc(1, sizeof *b);
 	lq_error err;
-	int rc;
 
-	memset(&b, 0, sizeof b);
 	lq_error_clear(&err);
-	rc = lq_segment_decode(req->body, req->body_len, endpoint_of(req->path),
-			       req->svc->model, req->now, &b, &err);
-	if (rc == 0)
-		rc = lq_writer_run(req->server->writer, 1, apply_batch, &b, &err);
-	if (rc)
+	if (lq_segment_decode(req->body, req->body_len, endpoint_of(req->path),
+			      req->svc->model, req->now, b, &err)) {
 		lq_http_fail(res, &err);
-	else {
-		lq_buf_adds(&res->body, "{\"success\":true}");
-		lq_http_json(res, 200);
+		batch_free(b);
+		return 0;
 	}
-	lq_seg_batch_free(&b);
+	*req->defer = (lq_http_defer){.fn = apply_batch, .arg = b,
+				      .free_arg = batch_free, .session = 1,
+				      .weight = b->n, .answer = answer};
 	return 0;
 }

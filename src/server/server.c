@@ -3,6 +3,15 @@
  * collect request bodies within their route's limit, authenticate,
  * dispatch to the route, answer, write the access log line; the readers'
  * per-thread services; signals and the orderly shutdown.
+ *
+ * A route that defers its write (req->defer, http.h: the tracking API)
+ * never holds a request thread while the writer commits: the job is
+ * queued, the connection suspended (MHD_suspend_connection) and the thread
+ * goes on serving other connections; the writer resumes the connection
+ * once the job is done, after its commit, and libmicrohttpd calls
+ * on_request again, which answers from the job's result. So one group
+ * commit holds the writes of every connection waiting, not of at most one
+ * per request thread.
  */
 #include "server/server.h"
 
@@ -19,7 +28,8 @@
 #include "core/buf.h"
 #include "server/server_internal.h"
 
-/* A request in flight: its body so far and when it started. */
+/* A request in flight: its body so far and when it started; a deferred
+ * write and its job. */
 typedef struct conn_state {
 	lq_buf body;
 	size_t limit;
@@ -28,6 +38,10 @@ typedef struct conn_state {
 	const lq_route *route;
 	int path_known;
 	lq_http_req req;
+	lq_http_defer defer;
+	lq_writer_job job;
+	int deferred;              /* the job was handed to the writer... */
+	int refused;               /* ...which refused it (shutting down) */
 } conn_state;
 
 static int64_t mono_us(void)
@@ -217,6 +231,60 @@ static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
 	st->route->fn(req, res);
 }
 
+/* ---- deferred writes ----------------------------------------------------- */
+
+/* The writer is done with st's job (after its commit): let libmicrohttpd
+ * call on_request again. The writer's last touch of st. */
+static void job_done(lq_writer_job *job)
+{
+	conn_state *st = job->ctx;
+	MHD_resume_connection(st->req.conn);
+}
+
+/* Hand the route's deferred write to the writer; the connection sleeps
+ * until job_done. Suspended first: the writer may finish the job and
+ * resume the connection before this function returns. */
+static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
+			conn_state *st)
+{
+	lq_writer_job *j = &st->job;
+	memset(j, 0, sizeof *j);
+	j->session = st->defer.session;
+	j->fn = st->defer.fn;
+	j->arg = st->defer.arg;
+	j->weight = st->defer.weight;
+	j->done = job_done;
+	j->ctx = st;
+	st->deferred = 1;
+	__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
+	MHD_suspend_connection(conn);
+	if (lq_writer_submit(s->writer, j)) {
+		st->refused = 1;
+		__atomic_sub_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
+		MHD_resume_connection(conn);
+	}
+}
+
+static void release_defer(conn_state *st)
+{
+	if (st->defer.free_arg && st->defer.arg)
+		st->defer.free_arg(st->defer.arg);
+	st->defer.arg = NULL;
+}
+
+/* The answer of a deferred write, once resumed. */
+static void answer_deferred(conn_state *st, lq_http_res *res)
+{
+	if (st->refused) {
+		lq_http_error(res, 503, "the server is shutting down", NULL);
+		snprintf(res->header_name, sizeof res->header_name, "Retry-After");
+		snprintf(res->header_value, sizeof res->header_value, "1");
+	} else {
+		st->defer.answer(st->job.rc, &st->job.err, st->defer.arg, res);
+	}
+	release_defer(st);
+}
+
 static const char *query_arg(void *conn, const char *name)
 {
 	return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
@@ -232,6 +300,8 @@ static conn_state *start_request(struct lq_server *s,
 	st->req.path = url;
 	st->req.arg = query_arg;
 	st->req.conn = conn;
+	st->req.server = s;
+	st->req.defer = &st->defer;
 	st->route = lq_route_find(method, url, &st->req, &st->path_known);
 	st->limit = st->route ? st->route->body_limit : 0;
 	return st;
@@ -269,11 +339,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	memset(&res, 0, sizeof res);
 	res.status = 200;
-	int preflight = is_preflight(s, st, method, url);
-	if (preflight)
+	int preflight = !st->deferred && is_preflight(s, st, method, url);
+	if (st->deferred) {
+		answer_deferred(st, &res);
+	} else if (preflight) {
 		res.status = 204;   /* the CORS headers are all it says */
-	else
+	} else {
 		dispatch(s, conn, st, &res);
+		if (st->defer.fn) {
+			lq_buf_free(&res.body);
+			defer_write(s, conn, st);
+			return MHD_YES;   /* answered when resumed */
+		}
+	}
 	enum MHD_Result ok = send_response(conn, &res, s, url, preflight);
 	access_log(s, method, url, res.status, res.body.len, mono_us() - st->start_us);
 	lq_buf_free(&res.body);
@@ -286,6 +364,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	conn_state *st = *req_cls;
 	if (!st)
 		return;
+	release_defer(st);
+	if (st->deferred && !st->refused)
+		__atomic_sub_fetch(&st->req.server->waiting, 1, __ATOMIC_ACQ_REL);
 	for (size_t i = 0; i < st->req.nparams; i++)
 		free(st->req.params[i]);
 	lq_buf_free(&st->body);
@@ -350,7 +431,7 @@ static struct MHD_Daemon *start_daemon(struct lq_server *s,
 				       struct sockaddr_in *sa, lq_error *err)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
+			 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
@@ -377,6 +458,7 @@ static void server_free(struct lq_server *s)
 {
 	lq_deliverer_stop(s->deliverer);
 	lq_writer_stop(s->writer);
+	lq_checkpointer_stop(s->checkpointer);
 	lq_ratelimit_free(s->limiter);
 	lq_key_cache_free(s->keys);
 	pthread_key_delete(s->reader_key);
@@ -392,7 +474,13 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 	pthread_key_create(&s->reader_key, reader_free);
 	s->keys = lq_key_cache_new();
 	s->limiter = lq_ratelimit_new(opts->rate, opts->burst > 0 ? opts->burst : opts->rate);
-	if (lq_writer_start(opts->db, writer_clock, s, &s->writer, err)) {
+	if (lq_checkpointer_start(opts->db, &s->checkpointer, err)) {
+		s->checkpointer = NULL;
+		server_free(s);
+		return NULL;
+	}
+	if (lq_writer_start(opts->db, writer_clock, s, s->checkpointer,
+			    &s->writer, err)) {
 		s->writer = NULL;
 		server_free(s);
 		return NULL;
@@ -405,6 +493,19 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 		return NULL;
 	}
 	return s;
+}
+
+/* After the writer closed, every accepted write is committed and its
+ * connection resumed: give their answers up to 2 s to leave (on_completed
+ * counts them down), so that no committed request goes unanswered without
+ * need. libmicrohttpd may only be stopped with no connection suspended,
+ * which the writer's close already guarantees. */
+static void wait_for_answers(struct lq_server *s)
+{
+	for (int i = 0; i < 2000 && __atomic_load_n(&s->waiting, __ATOMIC_ACQUIRE); i++) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
 }
 
 /* Block until SIGINT or SIGTERM (blocked in every thread we start). */
@@ -451,7 +552,11 @@ int lq_server_run(const lq_server_opts *opts, lq_error *err)
 		fprintf(stderr, "leadq: %s: finishing in-flight requests\n",
 			sig == SIGINT ? "interrupted" : "terminated");
 	}
+	/* Stop accepting; refuse new writes (503) and commit every accepted
+	 * one; answer them; only then close the connections. */
 	MHD_quiesce_daemon(d);
+	lq_writer_close(s->writer);
+	wait_for_answers(s);
 	MHD_stop_daemon(d);
 	server_free(s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "server/checkpointer.h"
 #include "server/deliverer.h"
 #include "server/http.h"
 #include "server/ratelimit.h"
@@ -48,12 +49,15 @@ typedef struct lq_key_cache lq_key_cache;
 struct lq_server {
 	lq_server_opts opts;
 	lq_writer *writer;
+	lq_checkpointer *checkpointer;
 	lq_deliverer *deliverer;
 	lq_ratelimit *limiter;
 	lq_key_cache *keys;
 	pthread_key_t reader_key;
 	pthread_mutex_t metrics_lock;
 	lq_metrics metrics;
+	uint64_t waiting;          /* requests whose write the writer accepted
+				      and that are not answered yet (atomic) */
 };
 
 /* This thread's read-only service, reopened when the writer's generation

@@ -4,23 +4,39 @@
  *
  *  - session jobs (tracking events, identify, lead upserts) queued at the
  *    same time share one transaction (group commit): many small requests,
- *    few commits. Each job runs inside its own savepoint, so a job that
- *    fails is undone alone and the others still commit. A job's caller is
- *    answered only after the commit that holds its writes.
+ *    few commits. A group takes every session job queued when it starts,
+ *    up to LQ_WRITER_GROUP_JOBS jobs or LQ_WRITER_GROUP_WEIGHT events.
+ *    Each job runs inside its own savepoint, so a job that fails is undone
+ *    alone and the others still commit. A job's caller learns its result
+ *    only after the commit that holds its writes.
  *  - standalone jobs (sales actions, a new model...) run one at a time in
  *    their own transactions, in queue order.
  *
- * On stop, everything queued is still run and committed before the thread
- * ends: nothing acknowledged is lost.
+ * Two ways to hand over a job: lq_writer_run blocks the calling thread
+ * until the result; lq_writer_submit returns at once and calls the job's
+ * done function on the writer thread (the HTTP server suspends the
+ * connection meanwhile, so a request thread is never held by a commit).
+ *
+ * lq_writer_close refuses new jobs and runs everything accepted to its
+ * end (committed, done called); nothing acknowledged is lost.
+ *
+ * The writer's connection does not checkpoint the WAL itself: after each
+ * commit it asks the checkpointer (checkpointer.h) to, and only checkpoints
+ * inline when the WAL passed LQ_WRITER_WAL_HARD pages (see writer.c).
  */
 #ifndef LQ_WRITER_H
 #define LQ_WRITER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
 #include "core/time.h"
+#include "server/checkpointer.h"
 #include "service/service.h"
+
+#define LQ_WRITER_GROUP_JOBS 4096
+#define LQ_WRITER_GROUP_WEIGHT 50000
 
 typedef struct lq_writer lq_writer;
 
@@ -30,10 +46,35 @@ typedef int (*lq_write_fn)(lq_service *svc, lq_ingest *session, void *arg,
 
 typedef lq_time (*lq_clock_fn)(void *ctx);
 
+typedef struct lq_writer_job lq_writer_job;
+/* Called on the writer thread once job->rc and job->err hold the result
+ * (after the commit for a session job). It is the writer's last touch of
+ * the job: the job may be freed from then on. */
+typedef void (*lq_writer_done_fn)(lq_writer_job *job);
+
+/* A job handed over with lq_writer_submit: the caller fills the first
+ * fields and keeps the job alive until done is called. */
+struct lq_writer_job {
+	int session;             /* 1: joins a group commit */
+	lq_write_fn fn;
+	void *arg;
+	size_t weight;           /* events it writes (0 counts as 1) */
+	lq_writer_done_fn done;
+	void *ctx;               /* for done */
+	int rc;                  /* the result: fn's, or the commit's */
+	lq_error err;
+	lq_writer_job *next;     /* the writer's queue */
+};
+
 /* Open the writer's own service on db and start its thread. clock gives
- * `now` for each batch. */
+ * `now` for each batch; cp (may be NULL: the writer then keeps SQLite's
+ * automatic checkpoint) checkpoints the WAL for it. */
 int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
-		    lq_writer **out, lq_error *err);
+		    lq_checkpointer *cp, lq_writer **out, lq_error *err);
+
+/* Queue job; 0 when accepted (job->done will be called), LQ_ECONFLICT
+ * when the writer is closed (done is not called). */
+int lq_writer_submit(lq_writer *w, lq_writer_job *job);
 
 /* Run fn on the writer thread and wait for it (and, for a session job, for
  * the commit). Returns fn's result, or the commit's failure. */
@@ -49,12 +90,19 @@ void lq_writer_bump_generation(lq_writer *w);
 typedef struct lq_writer_stats {
 	uint64_t commits;       /* group commits */
 	uint64_t jobs;          /* jobs run */
+	uint64_t group_jobs;    /* session jobs run in group commits */
+	uint64_t group_max;     /* the largest group commit, in jobs */
 	uint64_t events;        /* events stored */
 	uint64_t duplicates;
+	uint64_t inline_checkpoints; /* WAL over the hard limit */
+	uint64_t queued;        /* jobs waiting now */
 } lq_writer_stats;
 void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out);
 
-/* Run what is queued, then stop the thread and close. NULL is a no-op. */
+/* Refuse new jobs, run every accepted one to its end and stop the
+ * thread. Idempotent; NULL is a no-op. */
+void lq_writer_close(lq_writer *w);
+/* Close, then free. NULL is a no-op. */
 void lq_writer_stop(lq_writer *w);
 
 #endif

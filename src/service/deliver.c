@@ -85,29 +85,58 @@ int lq_service_outbox_retry(lq_service *svc, int64_t id, lq_error *err)
 
 /* ---- the SLA sweep --------------------------------------------------------- */
 
-static int sweep(lq_service *svc, lq_deliver_report *rep, lq_error *err)
+#define SWEEP_BATCH 1000   /* overdue MQLs alerted per transaction */
+
+/* Alert the MQLs in ids whose SLA ran out (re-read inside the transaction:
+ * a lead may have moved on since the ids were read). */
+static int alert_overdue(lq_service *svc, const int64_t *ids, size_t n,
+			 lq_deliver_report *rep, lq_error *err)
 {
-	lq_sla_report sla;
-	int rc = lq_service_sla(svc, NULL, &sla, err);
-	if (rc)
-		return rc;
-	rc = lq_store_begin(svc->store, err);
-	for (size_t i = 0; rc == 0 && i < sla.overdue.n; i++) {
-		const lq_queue_row *q = &sla.overdue.rows[i];
+	int rc = lq_store_begin(svc->store, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		lq_lead lead;
 		int first = 0;
-		rc = lq_store_alert_once(svc->store, q->row.lead.id, "sla_overdue",
-					 q->row.lead.stage_at, &first, err);
+		lq_lead_init(&lead);
+		rc = lq_store_lead_get(svc->store, ids[i], &lead, err);
+		lq_time due = rc == 0 ? lq_sla_due(svc->model, &lead) : 0;
+		if (rc == 0 && due && due < svc->now)
+			rc = lq_store_alert_once(svc->store, lead.id, "sla_overdue",
+						 lead.stage_at, &first, err);
 		if (rc == 0 && first) {
-			rc = lq_alert_sla_overdue(svc, &q->row.lead, q->due, err);
+			rc = lq_alert_sla_overdue(svc, &lead, due, err);
 			rep->swept++;
 		}
+		lq_lead_free(&lead);
 	}
 	if (rc == 0)
 		rc = lq_store_commit(svc->store, err);
 	if (rc)
 		lq_store_rollback(svc->store);
-	lq_sla_report_free(&sla);
 	return rc;
+}
+
+/* Every MQL past its SLA (entered mql more than sal_sla ago) gets one
+ * sla_overdue alert per entry. The search reads indexes only, so a sweep
+ * that finds nothing new costs no write and no lead read. */
+static int sweep(lq_service *svc, lq_deliver_report *rep, lq_error *err)
+{
+	if (!svc->model || svc->model->sal_sla <= 0)
+		return 0;
+	lq_time before = svc->now - svc->model->sal_sla;
+	int rc = 0;
+	for (;;) {
+		int64_t *ids = NULL;
+		size_t n = 0, swept = rep->swept;
+		rc = lq_store_mqls_unalerted(svc->store, before, "sla_overdue",
+					     SWEEP_BATCH, &ids, &n, err);
+		if (rc == 0 && n)
+			rc = alert_overdue(svc, ids, n, rep, err);
+		free(ids);
+		/* A full batch that alerted nothing (its leads moved on
+		 * meanwhile) would come back: the next sweep sees it. */
+		if (rc || n < SWEEP_BATCH || rep->swept == swept)
+			return rc;
+	}
 }
 
 /* ---- delivery -------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /*
- * followup.c - what keeps sales honest: notes per cycle, follow-up tasks,
- * the queue of MQLs awaiting sales (best first, with the SLA time left)
- * and the list of what is overdue.
+ * followup.c - what keeps sales honest: notes per cycle, follow-up tasks
+ * and the list of what is overdue (the queue of MQLs awaiting sales, best
+ * first with the SLA time left, is queue.c).
  */
 #include "service/service.h"
 
@@ -82,78 +82,13 @@ int lq_service_tasks(lq_service *svc, const char *owner, int overdue_only,
 	return lq_store_tasks(svc->store, &f, out, n, err);
 }
 
-/* ---- the queue ------------------------------------------------------------ */
+/* ---- overdue MQLs ---------------------------------------------------------- */
 
-static int grade_rank(const lq_lead_row *r)
-{
-	return r->scored ? r->grade : 'Z';
-}
-
-static int cmp_queue(const void *pa, const void *pb)
-{
-	const lq_queue_row *a = pa, *b = pb;
-	int ga = grade_rank(&a->row), gb = grade_rank(&b->row);
-	if (ga != gb)
-		return ga - gb;
-	if (a->row.engagement != b->row.engagement)
-		return a->row.engagement > b->row.engagement ? -1 : 1;
-	if (a->row.lead.stage_at != b->row.lead.stage_at)
-		return a->row.lead.stage_at < b->row.lead.stage_at ? -1 : 1;
-	return a->row.lead.id < b->row.lead.id ? -1 : 1;
-}
-
-static void queue_from_list(lq_service *svc, lq_lead_list *list, lq_queue *q)
-{
-	q->rows = lq_xcalloc(list->n ? list->n : 1, sizeof *q->rows);
-	q->n = q->total = list->n;
-	for (size_t i = 0; i < list->n; i++) {
-		q->rows[i].row = list->rows[i];
-		q->rows[i].due = lq_sla_due(svc->model, &list->rows[i].lead);
-	}
-	free(list->rows);
-	memset(list, 0, sizeof *list);
-	qsort(q->rows, q->n, sizeof *q->rows, cmp_queue);
-}
-
+/* The queue itself (lq_service_queue) is in queue.c. */
 static void free_queue_row(lq_queue_row *r)
 {
 	lq_lead_free(&r->row.lead);
 	lq_account_free(&r->row.account);
-}
-
-/* Keep rows [offset, offset + limit) (limit 0: to the end). */
-static void queue_window(lq_queue *q, size_t offset, size_t limit)
-{
-	size_t start = offset < q->n ? offset : q->n;
-	size_t end = limit && limit < q->n - start ? start + limit : q->n;
-	for (size_t i = 0; i < q->n; i++)
-		if (i < start || i >= end)
-			free_queue_row(&q->rows[i]);
-	memmove(q->rows, q->rows + start, (end - start) * sizeof *q->rows);
-	q->n = end - start;
-}
-
-int lq_service_queue(lq_service *svc, const lq_queue_query *q,
-		     lq_queue *out, lq_error *err)
-{
-	lq_lead_query query = {.filter = {.stage = LQ_STAGE_MQL, .owner = q->owner,
-					  .grade = q->grade, .source = q->source}};
-	lq_lead_list list;
-	memset(out, 0, sizeof *out);
-	int rc = lq_service_leads(svc, &query, &list, err);
-	if (rc)
-		return rc;
-	queue_from_list(svc, &list, out);
-	queue_window(out, q->offset, q->limit);
-	return 0;
-}
-
-void lq_queue_free(lq_queue *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		free_queue_row(&q->rows[i]);
-	free(q->rows);
-	memset(q, 0, sizeof *q);
 }
 
 static int cmp_late(const void *pa, const void *pb)

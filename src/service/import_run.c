@@ -14,7 +14,7 @@
 
 /* Flush the working set every this many leads: memory stays bounded on
  * files of any size while everything is still one transaction. */
-#define IMPORT_WORKSET_LIMIT 20000
+#define IMPORT_WORKSET_LIMIT 131072
 
 int lq_import_begin(lq_import_run *run, lq_service *svc, const char *name,
 		    const lq_import_opts *opts, lq_import_report *rep,

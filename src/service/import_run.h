@@ -25,6 +25,7 @@ typedef struct lq_import_run {
 	lq_workset ws;
 	lq_imap keys;            /* lead key -> id resolved in this run (see
 				    lq_import_keys_forget), owns its entries */
+	struct lq_event_batch *events; /* import events: held events */
 } lq_import_run;
 
 /* One data record: decode it and apply it. Errors are handled by the
@@ -78,6 +79,11 @@ int lq_import_new_lead(lq_import_run *run, lq_lead *lead, lq_stage stage,
 struct lq_lead_input;
 int lq_import_lead_record(lq_import_run *run, struct lq_lead_input *in,
 			  int64_t *lead_id, lq_error *err);
+
+/* An imported event's line: check its time and resolve (or create) the
+ * lead key names; ev->lead_id gets the id. Writes nothing for the event. */
+int lq_import_event_lead(lq_import_run *run, const char *key, lq_event *ev,
+			 lq_error *err);
 
 /* Store and score one event for who (see lq_ingest_event). */
 int lq_import_event(lq_import_run *run, const lq_who *who, lq_event *ev,

@@ -220,21 +220,31 @@ static int check_time(lq_service *svc, lq_time at, lq_error *err)
 	return lq_error_set(err, LQ_EINVAL, "event time %s is later than now (%s)", a, n);
 }
 
-/* Store ev for lead_id and score it. */
+/* Store ev for lead_id and score it. The lead's work is loaded before
+ * the event is stored: a work rebuilt from the stored events must not
+ * count it twice. */
 static int add_for_lead(lq_import_run *run, lq_event *ev, int *duplicate,
 			lq_error *err)
 {
 	lq_lead_work *w;
-	int rc = lq_store_event_add(run->svc->store, ev, duplicate, err);
+	int rc = lq_store_event_check(ev, err);
+	if (rc == 0)
+		rc = lq_workset_get(run->svc, &run->ws, ev->lead_id, &w, err);
+	if (rc == 0)
+		rc = lq_store_event_add(run->svc->store, ev, duplicate, err);
 	if (rc || *duplicate) {
 		run->rep->duplicates += rc == 0;
 		return rc;
 	}
 	run->rep->stored++;
-	rc = lq_workset_get(run->svc, &run->ws, ev->lead_id, &w, err);
-	if (rc == 0)
-		rc = lq_work_add_event(run->svc, w, ev, &run->rep->stage_changes, err);
-	return rc;
+	return lq_work_add_event(run->svc, w, ev, &run->rep->stage_changes, err);
+}
+
+int lq_import_event_lead(lq_import_run *run, const char *key, lq_event *ev,
+			 lq_error *err)
+{
+	int rc = check_time(run->svc, ev->at, err);
+	return rc ? rc : resolve_key(run, key, ev->at, &ev->lead_id, err);
 }
 
 int lq_ingest_event(lq_ingest *in, const lq_who *who, lq_event *ev,

@@ -57,6 +57,24 @@ lq_lead_work *lq_work_new(lq_service *svc, lq_lead *lead, lq_account *account)
 	return w;
 }
 
+void lq_work_replay_start(lq_service *svc, lq_lead_work *w)
+{
+	lq_engagement_free(&w->eng);
+	lq_engagement_init(&w->eng, svc->model);
+	w->score_dirty = 1;
+}
+
+void lq_work_replay_event(lq_service *svc, lq_lead_work *w,
+			  const lq_event *ev)
+{
+	lq_eval_env env;
+	if (ev->at < w->lead.engagement_since)
+		return;
+	work_env(w, ev, &env);
+	lq_engagement_add(&w->eng, svc->model, &env, svc->now);
+	advance_clock(svc, w, ev->at);
+}
+
 /* Rebuild the engagement state from every stored event of the lead. */
 static int work_replay(lq_service *svc, lq_lead_work *w, lq_error *err)
 {
@@ -65,18 +83,10 @@ static int work_replay(lq_service *svc, lq_lead_work *w, lq_error *err)
 	int rc = lq_store_lead_events(svc->store, w->lead.id, &ev, &n, err);
 	if (rc)
 		return rc;
-	lq_engagement_free(&w->eng);
-	lq_engagement_init(&w->eng, svc->model);
-	for (size_t i = 0; i < n; i++) {
-		lq_eval_env env;
-		if (ev[i].at < w->lead.engagement_since)
-			continue;
-		work_env(w, &ev[i], &env);
-		lq_engagement_add(&w->eng, svc->model, &env, svc->now);
-		advance_clock(svc, w, ev[i].at);
-	}
+	lq_work_replay_start(svc, w);
+	for (size_t i = 0; i < n; i++)
+		lq_work_replay_event(svc, w, &ev[i]);
 	lq_events_free(ev, n);
-	w->score_dirty = 1;
 	return 0;
 }
 
@@ -325,6 +335,14 @@ int lq_workset_get(lq_service *svc, lq_workset *ws, int64_t lead_id,
 void lq_workset_adopt(lq_workset *ws, lq_lead_work *w)
 {
 	lq_imap_put(&ws->map, w->lead.id, w);
+}
+
+int lq_workset_reserve(lq_service *svc, lq_workset *ws, size_t n,
+		       lq_error *err)
+{
+	if (!ws->limit || ws->map.n + n <= ws->limit)
+		return 0;
+	return lq_workset_flush(svc, ws, err);
 }
 
 typedef struct flush_ctx {

@@ -40,6 +40,14 @@ int lq_work_load(lq_service *svc, int64_t lead_id, lq_lead_work **out,
 lq_lead_work *lq_work_new(lq_service *svc, lq_lead *lead,
 			  lq_account *account);
 
+/* Rebuild the engagement state from stored events (a rescore): start from
+ * nothing, then replay every event of the lead, oldest first. Events
+ * before the lead's engagement_since do not count. Both only read svc
+ * (its model and now): a reading thread may replay while another writes. */
+void lq_work_replay_start(lq_service *svc, lq_lead_work *w);
+void lq_work_replay_event(lq_service *svc, lq_lead_work *w,
+			  const lq_event *ev);
+
 /* Recompute fit after the profile changed. */
 void lq_work_refit(lq_service *svc, lq_lead_work *w);
 
@@ -83,6 +91,11 @@ void lq_workset_init(lq_workset *ws, size_t limit);
 int lq_workset_get(lq_service *svc, lq_workset *ws, int64_t lead_id,
 		   lq_lead_work **out, lq_error *err);
 void lq_workset_adopt(lq_workset *ws, lq_lead_work *w);
+/* Make room for n more works: flush first when they would pass the
+ * limit, so that the next n lq_workset_get calls evict nothing (the
+ * works they return stay valid together). */
+int lq_workset_reserve(lq_service *svc, lq_workset *ws, size_t n,
+		       lq_error *err);
 /* Save every held lead and forget them. */
 int lq_workset_flush(lq_service *svc, lq_workset *ws, lq_error *err);
 /* Forget without saving (after a rollback). */

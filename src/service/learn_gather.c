@@ -8,6 +8,7 @@
  */
 #include "service/learn_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -226,8 +227,12 @@ int lq_learn_gather(lq_service *svc, const lq_gather *g, lq_learn_data *d,
 	if (rc == 0)
 		rc = lq_store_leads_each(svc->store, NULL, on_lead, &lw, err);
 	free(h.v);
+	/* Learning counts events by type and time: no properties decoded. */
+	static const char *const no_types[] = {NULL};
+	static const lq_props_wanted no_props = {.types = no_types};
 	if (rc == 0)
-		rc = lq_store_events_each(svc->store, on_event, &ew, err);
+		rc = lq_store_events_range(svc->store, 0, INT64_MAX, &no_props,
+					   on_event, &ew, err);
 	scope->used = d->nrows;
 	if (rc == 0)
 		lq_learn_data_finish(d);

@@ -56,16 +56,10 @@ static void copy_account(lq_account *dst, const lq_account *src)
 	lq_attrs_copy(&dst->attrs, &src->attrs);
 }
 
-static int add_row(void *ctx, const lq_lead *lead, const lq_account *account,
-		   const lq_score_row *score)
+void lq_service_lead_row(lq_service *svc, const lq_lead *lead,
+			 const lq_account *account, const lq_score_row *score,
+			 lq_lead_row *r)
 {
-	list_ctx *c = ctx;
-	lq_lead_list *l = c->out;
-	if (l->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 256;
-		l->rows = lq_xrealloc(l->rows, c->cap * sizeof *l->rows);
-	}
-	lq_lead_row *r = &l->rows[l->n++];
 	memset(r, 0, sizeof *r);
 	copy_lead(&r->lead, lead);
 	lq_account_init(&r->account);
@@ -76,10 +70,22 @@ static int add_row(void *ctx, const lq_lead *lead, const lq_account *account,
 		r->fit = score->fit;
 		r->channel = score->channel;
 		r->grade = score->grade;
-		r->engagement = engagement_now(c->svc, score);
+		r->engagement = engagement_now(svc, score);
 		r->score = r->fit + r->channel + r->engagement;
 		r->updated_at = score->scored_at;
 	}
+}
+
+static int add_row(void *ctx, const lq_lead *lead, const lq_account *account,
+		   const lq_score_row *score)
+{
+	list_ctx *c = ctx;
+	lq_lead_list *l = c->out;
+	if (l->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		l->rows = lq_xrealloc(l->rows, c->cap * sizeof *l->rows);
+	}
+	lq_service_lead_row(c->svc, lead, account, score, &l->rows[l->n++]);
 	return 0;
 }
 

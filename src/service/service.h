@@ -125,6 +125,12 @@ int lq_lead_sort_parse(const char *name, lq_lead_sort *out);
 int lq_service_leads(lq_service *svc, const lq_lead_query *q,
 		     lq_lead_list *out, lq_error *err);
 void lq_lead_list_free(lq_lead_list *l);
+/* One listing row from a stored lead, its account (NULL: none) and score
+ * (NULL: never scored): copies of the records, the score evaluated at
+ * svc->now. The caller frees r->lead and r->account. */
+void lq_service_lead_row(lq_service *svc, const lq_lead *lead,
+			 const lq_account *account, const lq_score_row *score,
+			 lq_lead_row *r);
 
 /* Everything about one lead: profile, account, stage history, events and
  * the explanation of its score at now. key is an email, an external id or
@@ -224,7 +230,8 @@ typedef struct lq_queue_query {
 } lq_queue_query;
 
 /* out->total counts every MQL matching the filters; out->n the rows kept
- * (offset, limit). */
+ * (offset, limit). A page (limit > 0) is read in one read transaction:
+ * call it outside a transaction. */
 int lq_service_queue(lq_service *svc, const lq_queue_query *q,
 		     lq_queue *out, lq_error *err);
 void lq_queue_free(lq_queue *q);

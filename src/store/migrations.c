@@ -212,6 +212,89 @@ static const char *const migrations[] = {
 	"  probability REAL NOT NULL,"
 	"  scored_at INTEGER NOT NULL"
 	");",
+
+	/* 5: the sales queue - every MQL keeps a copy of its grade, its
+	 * engagement and its scoring time at its last scoring (its rank; NULL
+	 * while unscored, grade '' for a score without one), so a partial index
+	 * over the MQLs orders the queue: engagement at any time after the
+	 * scoring is never above the stored value, so a walk down the index
+	 * can stop early (a threshold top-k; store_sqlite_queue.c). The source
+	 * rides along in the index: a source filter is checked and counted
+	 * without reading the row. leads_queue_at finds the MQLs scored after
+	 * a time: a queue read at an earlier time cannot rely on their rank.
+	 * Triggers keep the rank in step, in the writing statement: any write
+	 * or erasure of an MQL's score, and a lead entering mql (from its
+	 * score as it is). Leads in other stages are not in the indexes and
+	 * their rank is not kept: scores written in bulk for every lead cost a
+	 * lookup each, not a rewrite of the leads table. */
+	"ALTER TABLE leads ADD COLUMN rank_grade TEXT;"
+	"ALTER TABLE leads ADD COLUMN rank_engagement REAL;"
+	"ALTER TABLE leads ADD COLUMN rank_at INTEGER;"
+	"UPDATE leads SET (rank_grade, rank_engagement, rank_at) ="
+	"  (SELECT coalesce(grade, ''), engagement, scored_at FROM scores"
+	"   WHERE lead_id = leads.id) WHERE stage = 'mql';"
+	"CREATE INDEX leads_queue"
+	"  ON leads(rank_grade, rank_engagement DESC, source)"
+	"  WHERE stage = 'mql';"
+	"CREATE INDEX leads_queue_owner"
+	"  ON leads(owner, rank_grade, rank_engagement DESC, source)"
+	"  WHERE stage = 'mql';"
+	"CREATE INDEX leads_queue_at ON leads(rank_at) WHERE stage = 'mql';"
+	"CREATE TRIGGER scores_rank_insert AFTER INSERT ON scores BEGIN"
+	"  UPDATE leads SET rank_grade = coalesce(NEW.grade, ''),"
+	"    rank_engagement = NEW.engagement, rank_at = NEW.scored_at"
+	"  WHERE id = NEW.lead_id AND stage = 'mql';"
+	"END;"
+	"CREATE TRIGGER scores_rank_update AFTER UPDATE ON scores BEGIN"
+	"  UPDATE leads SET rank_grade = coalesce(NEW.grade, ''),"
+	"    rank_engagement = NEW.engagement, rank_at = NEW.scored_at"
+	"  WHERE id = NEW.lead_id AND stage = 'mql';"
+	"END;"
+	"CREATE TRIGGER scores_rank_delete AFTER DELETE ON scores BEGIN"
+	"  UPDATE leads SET rank_grade = NULL, rank_engagement = NULL,"
+	"    rank_at = NULL"
+	"  WHERE id = OLD.lead_id AND stage = 'mql';"
+	"END;"
+	"CREATE TRIGGER leads_rank_enter AFTER UPDATE OF stage ON leads"
+	"  WHEN NEW.stage = 'mql' AND OLD.stage IS NOT 'mql' BEGIN"
+	"  UPDATE leads SET (rank_grade, rank_engagement, rank_at) ="
+	"    (SELECT coalesce(grade, ''), engagement, scored_at FROM scores"
+	"     WHERE lead_id = NEW.id) WHERE id = NEW.id;"
+	"END;"
+	"CREATE TRIGGER leads_rank_insert AFTER INSERT ON leads"
+	"  WHEN NEW.stage = 'mql' BEGIN"
+	"  UPDATE leads SET (rank_grade, rank_engagement, rank_at) ="
+	"    (SELECT coalesce(grade, ''), engagement, scored_at FROM scores"
+	"     WHERE lead_id = NEW.id) WHERE id = NEW.id;"
+	"END;",
+
+	/* 6: events clustered by lead - every reader walks a lead's events
+	 * in (lead_id, at, id) order, and ingestion writes one B-tree keyed
+	 * by lead (batches sorted on that key) plus the de-duplication
+	 * index. Ids stay unique and increasing: the store hands them out
+	 * from the counter 'event_id' (the next id to give). De-duplication
+	 * by msg_hash, a 64-bit hash of msg_id (the SQL function
+	 * lq_msg_hash, registered on every connection by
+	 * store_sqlite_events.c), a hit confirmed by comparing msg_id. */
+	"CREATE TABLE events6 ("
+	"  lead_id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  id INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  props TEXT,"                 /* JSON object */
+	"  msg_id TEXT,"                /* sender's de-duplication key */
+	"  msg_hash INTEGER,"           /* lq_msg_hash(msg_id) */
+	"  PRIMARY KEY (lead_id, at, id)"
+	") WITHOUT ROWID;"
+	"INSERT INTO events6 (lead_id, at, id, type, props, msg_id, msg_hash)"
+	"  SELECT lead_id, at, id, type, props, msg_id, lq_msg_hash(msg_id)"
+	"  FROM events ORDER BY lead_id, at, id;"
+	"INSERT OR REPLACE INTO counters (name, value)"
+	"  SELECT 'event_id', coalesce(max(id), 0) + 1 FROM events;"
+	"DROP TABLE events;"
+	"ALTER TABLE events6 RENAME TO events;"
+	"CREATE INDEX events_msg_hash ON events(msg_hash)"
+	"  WHERE msg_hash IS NOT NULL;",
 };
 
 const char *const *lq_store_sqlite_migrations(size_t *n)

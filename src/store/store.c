@@ -8,6 +8,7 @@
  */
 #include "store/store.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,11 +196,48 @@ int lq_store_event_add(lq_store *s, lq_event *e, int *duplicate,
 	if (!duplicate)
 		duplicate = &dup_unused;
 	*duplicate = 0;
+	int rc = lq_store_event_check(e, err);
+	return rc ? rc : s->ops->event_add(s, e, duplicate, err);
+}
+
+static int value_finite(const lq_value *v)
+{
+	if (v->kind == LQ_V_NUM)
+		return isfinite(v->num);
+	for (size_t i = 0; v->kind == LQ_V_LIST && i < v->n; i++)
+		if (!value_finite(&v->items[i]))
+			return 0;
+	return 1;
+}
+
+int lq_store_event_check(const lq_event *e, lq_error *err)
+{
 	if (!e->type || !*e->type)
 		return lq_error_set(err, LQ_EINVAL, "event has no type");
 	if (e->lead_id <= 0)
 		return lq_error_set(err, LQ_EINVAL, "event has no lead");
-	return s->ops->event_add(s, e, duplicate, err);
+	for (size_t i = 0; i < e->props.n; i++)
+		if (!value_finite(&e->props.items[i].val))
+			return lq_error_set(err, LQ_EINVAL, "attribute %s is not "
+					    "a finite number",
+					    e->props.items[i].key);
+	return 0;
+}
+
+int lq_store_events_add(lq_store *s, lq_event *ev, size_t n,
+			unsigned char *dup, lq_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = lq_store_event_check(&ev[i], err);
+		if (rc)
+			return rc;
+	}
+	return n ? s->ops->events_add(s, ev, n, dup, err) : 0;
+}
+
+int lq_store_cache_size(lq_store *s, int64_t kib, lq_error *err)
+{
+	return s->ops->cache_size ? s->ops->cache_size(s, kib, err) : 0;
 }
 
 int lq_store_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
@@ -225,6 +263,40 @@ int lq_store_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 	if (!fn)
 		return lq_error_set(err, LQ_EINVAL, "no callback for events");
 	return s->ops->events_each(s, fn, ctx, err);
+}
+
+/* ---- bulk passes ---------------------------------------------------------- */
+
+int lq_store_leads_range(lq_store *s, int64_t from, int64_t to,
+			 lq_lead_take_fn fn, void *ctx, lq_error *err)
+{
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for leads");
+	return s->ops->leads_range(s, from, to, fn, ctx, err);
+}
+
+int lq_store_events_range(lq_store *s, int64_t from, int64_t to,
+			  const lq_props_wanted *want, lq_event_fn fn,
+			  void *ctx, lq_error *err)
+{
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for events");
+	return s->ops->events_range(s, from, to, want, fn, ctx, err);
+}
+
+int lq_store_lead_id_max(lq_store *s, int64_t *out, lq_error *err)
+{
+	return s->ops->lead_id_max(s, out, err);
+}
+
+int lq_store_open_peer(lq_store *s, lq_store **out, lq_error *err)
+{
+	return s->ops->open_peer(s, out, err);
+}
+
+int lq_store_begin_read(lq_store *s, lq_error *err)
+{
+	return s->ops->begin_read(s, err);
 }
 
 /* ---- scores --------------------------------------------------------------- */
@@ -255,6 +327,44 @@ int lq_store_score_get(lq_store *s, int64_t lead_id, lq_score_row *out,
 		       lq_error *err)
 {
 	return s->ops->score_get(s, lead_id, out, err);
+}
+
+/* ---- the sales queue ------------------------------------------------------ */
+
+static int queue_group_ok(const lq_queue_group *g, lq_error *err)
+{
+	if (!g || (g->scored && !grade_ok(g->grade)))
+		return lq_error_set(err, LQ_EINVAL, "invalid queue group");
+	return 0;
+}
+
+int lq_store_queue_count(lq_store *s, const lq_queue_filter *f, int64_t *n,
+			 lq_error *err)
+{
+	*n = 0;
+	if (!f || !grade_ok(f->grade))
+		return lq_error_set(err, LQ_EINVAL, "invalid queue filter");
+	return s->ops->queue_count(s, f, n, err);
+}
+
+int lq_store_queue_each(lq_store *s, const lq_queue_group *g,
+			lq_queue_fn fn, void *ctx, lq_error *err)
+{
+	int rc = queue_group_ok(g, err);
+	if (rc)
+		return rc;
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for the queue");
+	return s->ops->queue_each(s, g, fn, ctx, err);
+}
+
+int lq_store_queue_scored_after(lq_store *s, lq_time t, const char *owner,
+				const char *source, lq_queue_fn fn, void *ctx,
+				lq_error *err)
+{
+	if (!fn)
+		return lq_error_set(err, LQ_EINVAL, "no callback for the queue");
+	return s->ops->queue_scored_after(s, t, owner, source, fn, ctx, err);
 }
 
 /* ---- stage history -------------------------------------------------------- */
@@ -304,6 +414,17 @@ int lq_store_lead_erase(lq_store *s, int64_t lead_id, lq_error *err)
 int lq_store_checkpoint(lq_store *s, lq_error *err)
 {
 	return s->ops->checkpoint ? s->ops->checkpoint(s, err) : 0;
+}
+
+int lq_store_checkpoint_passive(lq_store *s, lq_error *err)
+{
+	return s->ops->checkpoint_passive ? s->ops->checkpoint_passive(s, err) : 0;
+}
+
+void lq_store_wal_hook(lq_store *s, void (*fn)(void *ctx, int pages), void *ctx)
+{
+	if (s->ops->wal_hook)
+		s->ops->wal_hook(s, fn, ctx);
 }
 
 int lq_store_key_add(lq_store *s, lq_api_key *k, lq_error *err)
@@ -658,6 +779,17 @@ int lq_store_alert_once(lq_store *s, int64_t lead_id, const char *kind,
 	if (!kind || !*kind)
 		return lq_error_set(err, LQ_EINVAL, "alert has no kind");
 	return s->ops->alert_once(s, lead_id, kind, key, first, err);
+}
+
+int lq_store_mqls_unalerted(lq_store *s, lq_time before, const char *kind,
+			    size_t limit, int64_t **ids, size_t *n,
+			    lq_error *err)
+{
+	*ids = NULL;
+	*n = 0;
+	if (!kind || !*kind)
+		return lq_error_set(err, LQ_EINVAL, "alert has no kind");
+	return s->ops->mqls_unalerted(s, before, kind, limit, ids, n, err);
 }
 
 int lq_store_counter_next(lq_store *s, const char *name, int64_t *value,

@@ -94,6 +94,20 @@ int lq_store_lead_put(lq_store *s, lq_lead *l, lq_error *err);
  * and *duplicate is set to 1 (else 0). */
 int lq_store_event_add(lq_store *s, lq_event *e, int *duplicate,
 		       lq_error *err);
+/* Store n events as one write (bulk ingestion): ids are given in array
+ * order (unique, increasing); dup[i] is set to 1 for an event whose
+ * msg_id was stored before or comes earlier in the array (nothing is
+ * written for it), else 0. Every event must pass lq_store_event_check:
+ * an event that does not fails the call, part of the batch possibly
+ * written (the caller rolls back). The backend chooses the write order. */
+int lq_store_events_add(lq_store *s, lq_event *ev, size_t n,
+			unsigned char *dup, lq_error *err);
+/* LQ_EINVAL (with the reason) when e cannot be stored: no type, no lead,
+ * a property that is not a finite number. */
+int lq_store_event_check(const lq_event *e, lq_error *err);
+/* Size this connection's page cache for a bulk write: kib KiB, 0 for the
+ * default (64 MiB). */
+int lq_store_cache_size(lq_store *s, int64_t kib, lq_error *err);
 /* Every event of a lead, oldest first (ties by id). Caller frees with
  * lq_events_free. */
 int lq_store_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
@@ -105,6 +119,38 @@ void lq_events_free(lq_event *ev, size_t n);
 typedef int (*lq_event_fn)(void *ctx, const lq_event *e);
 int lq_store_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 			 lq_error *err);
+
+/* ---- bulk passes over every lead (rescore, learning) ---------------------- */
+
+/* Call fn for every lead with from <= id < to, by id, with its account
+ * (NULL when it has none). The records are fn's to keep: it may move
+ * fields out of them (lq_work_new does); what it leaves is freed after
+ * the call. fn returns non-zero to stop (that value is returned). */
+typedef int (*lq_lead_take_fn)(void *ctx, lq_lead *lead, lq_account *account);
+int lq_store_leads_range(lq_store *s, int64_t from, int64_t to,
+			 lq_lead_take_fn fn, void *ctx, lq_error *err);
+/* Which event properties a bulk read decodes: the keys in keys (NULL:
+ * every key) of the events whose type is in types (NULL: every type).
+ * Both lists are NULL-terminated; an empty types list decodes none. */
+typedef struct lq_props_wanted {
+	const char *const *types;
+	const char *const *keys;
+} lq_props_wanted;
+/* Call fn for every event of the leads from <= lead_id < to, ordered by
+ * (lead_id, at, id); the event is borrowed for the call, its msg_id is
+ * NULL and its props hold what want asks for (NULL: every property). */
+int lq_store_events_range(lq_store *s, int64_t from, int64_t to,
+			  const lq_props_wanted *want, lq_event_fn fn,
+			  void *ctx, lq_error *err);
+/* The largest lead id, 0 when there is no lead. */
+int lq_store_lead_id_max(lq_store *s, int64_t *out, lq_error *err);
+/* A second connection to the same database, for another thread (a store
+ * is used by one thread at a time). LQ_ENOTFOUND when the database cannot
+ * be shared (in memory). Close with lq_store_close. */
+int lq_store_open_peer(lq_store *s, lq_store **out, lq_error *err);
+/* A read transaction: every read until lq_store_rollback sees one
+ * snapshot, taken at the first read, and writers are not blocked. */
+int lq_store_begin_read(lq_store *s, lq_error *err);
 
 /* ---- scores (cached per lead, with the model version they came from) ---- */
 
@@ -126,6 +172,51 @@ void lq_score_row_free(lq_score_row *r);
 int lq_store_score_put(lq_store *s, const lq_score_row *r, lq_error *err);
 int lq_store_score_get(lq_store *s, int64_t lead_id, lq_score_row *out,
 		       lq_error *err);
+
+/* ---- the sales queue (migration 5) -------------------------------------- */
+
+/* Every MQL carries its rank - the grade, engagement and time of its last
+ * scoring - kept by the store in the same statement as any write or
+ * erasure of its score and when it enters mql, so that the MQLs can be
+ * read in queue order, one group at a time. A group is the MQLs whose
+ * last scoring gave one grade (grade 0: scored without a grade, before
+ * 'A'; then 'A'..'F'), or the unscored MQLs (scored 0: after every
+ * grade). Inside a group rows come by their rank engagement, highest
+ * first; the unscored in no particular order. */
+typedef struct lq_queue_group {
+	int scored;           /* 0: the unscored MQLs */
+	char grade;           /* scored: 0 (none) or 'A'..'F' */
+	const char *owner;    /* NULL: any */
+	const char *source;   /* NULL: any */
+} lq_queue_group;
+
+/* How many MQLs match a filter: O(the MQLs matched), counted in an index
+ * (about 25-60 ns each), never reading a row. */
+typedef struct lq_queue_filter {
+	const char *owner;    /* NULL: any */
+	const char *source;   /* NULL: any */
+	char grade;           /* 0: any; else 'A'..'F', the grade at the last
+				 scoring (the unscored have none) */
+} lq_queue_filter;
+int lq_store_queue_count(lq_store *s, const lq_queue_filter *f, int64_t *n,
+			 lq_error *err);
+/* Call fn for the MQLs of group g in rank order; records are borrowed for
+ * the call (score NULL when unscored, account NULL when none) and rank is
+ * the stored engagement the walk is ordered by (NAN when unscored). fn
+ * returns non-zero to stop (that value is returned): rows are read one at
+ * a time, so stopping early reads no more. */
+typedef int (*lq_queue_fn)(void *ctx, const lq_lead *lead,
+			   const lq_account *account,
+			   const lq_score_row *score, double rank);
+int lq_store_queue_each(lq_store *s, const lq_queue_group *g,
+			lq_queue_fn fn, void *ctx, lq_error *err);
+/* Call fn, as lq_store_queue_each does, for every MQL matching owner and
+ * source (NULL: any) whose last scoring is later than t, in no particular
+ * order: at t their engagement may be above their rank. Usually a few
+ * rows (scored in the last moments), through index leads_queue_at. */
+int lq_store_queue_scored_after(lq_store *s, lq_time t, const char *owner,
+				const char *source, lq_queue_fn fn, void *ctx,
+				lq_error *err);
 
 /* ---- stage history (append-only) ----------------------------------------- */
 
@@ -297,6 +388,13 @@ void lq_outbox_rows_free(lq_outbox_row *r, size_t n);
  * for the MQL entered at time key. *first is 1 the first time, 0 after. */
 int lq_store_alert_once(lq_store *s, int64_t lead_id, const char *kind,
 			int64_t key, int *first, lq_error *err);
+/* The MQLs that entered mql before `before` and have no `kind` alert keyed
+ * by that entry time yet (lq_store_alert_once): at most limit lead ids,
+ * earliest entry first, in *ids (caller frees). What the SLA sweep needs,
+ * read from indexes only: no lead is read when none is new. */
+int lq_store_mqls_unalerted(lq_store *s, lq_time before, const char *kind,
+			    size_t limit, int64_t **ids, size_t *n,
+			    lq_error *err);
 
 /* ---- API keys (migration 3) ----------------------------------------------- */
 
@@ -371,6 +469,16 @@ int lq_store_lead_erase(lq_store *s, int64_t lead_id, lq_error *err);
  * transaction. Fails (LQ_EIO) when readers keep old snapshots past the
  * busy timeout; the next checkpoint then finishes the job. */
 int lq_store_checkpoint(lq_store *s, lq_error *err);
+/* A passive checkpoint: copy what the WAL holds into the database file as
+ * far as no reader needs it, never waiting for a lock (the server's
+ * checkpointer thread; see src/server/writer.c). */
+int lq_store_checkpoint_passive(lq_store *s, lq_error *err);
+/* Turn this connection's automatic checkpoint off and call fn(ctx, pages)
+ * after each commit with the WAL's size in pages (fn may run
+ * lq_store_checkpoint_passive on this store). fn NULL restores the
+ * automatic checkpoint. */
+void lq_store_wal_hook(lq_store *s, void (*fn)(void *ctx, int pages),
+		       void *ctx);
 
 int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err);
 

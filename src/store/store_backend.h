@@ -47,14 +47,32 @@ struct lq_store_ops {
 
 	int (*event_add)(lq_store *s, lq_event *e, int *duplicate,
 			 lq_error *err);
+	int (*events_add)(lq_store *s, lq_event *ev, size_t n,
+			  unsigned char *dup, lq_error *err);
+	int (*cache_size)(lq_store *s, int64_t kib, lq_error *err);
 	int (*lead_events)(lq_store *s, int64_t lead_id, lq_event **out,
 			   size_t *n, lq_error *err);
+	int (*leads_range)(lq_store *s, int64_t from, int64_t to,
+			   lq_lead_take_fn fn, void *ctx, lq_error *err);
+	int (*events_range)(lq_store *s, int64_t from, int64_t to,
+			    const lq_props_wanted *want, lq_event_fn fn,
+			    void *ctx, lq_error *err);
+	int (*lead_id_max)(lq_store *s, int64_t *out, lq_error *err);
+	int (*open_peer)(lq_store *s, lq_store **out, lq_error *err);
+	int (*begin_read)(lq_store *s, lq_error *err);
 	int (*events_each)(lq_store *s, lq_event_fn fn, void *ctx,
 			   lq_error *err);
 
 	int (*score_put)(lq_store *s, const lq_score_row *r, lq_error *err);
 	int (*score_get)(lq_store *s, int64_t lead_id, lq_score_row *out,
 			 lq_error *err);
+	int (*queue_count)(lq_store *s, const lq_queue_filter *f, int64_t *n,
+			   lq_error *err);
+	int (*queue_each)(lq_store *s, const lq_queue_group *g,
+			  lq_queue_fn fn, void *ctx, lq_error *err);
+	int (*queue_scored_after)(lq_store *s, lq_time t, const char *owner,
+				  const char *source, lq_queue_fn fn,
+				  void *ctx, lq_error *err);
 
 	int (*stage_add)(lq_store *s, lq_stage_change *c, lq_error *err);
 	int (*models)(lq_store *s, lq_model_row **out, size_t *n,
@@ -63,6 +81,9 @@ struct lq_store_ops {
 			lq_account **out, size_t *n, lq_error *err);
 	int (*lead_erase)(lq_store *s, int64_t lead_id, lq_error *err);
 	int (*checkpoint)(lq_store *s, lq_error *err);   /* NULL: nothing to do */
+	int (*checkpoint_passive)(lq_store *s, lq_error *err); /* NULL: nothing */
+	void (*wal_hook)(lq_store *s, void (*fn)(void *ctx, int pages),
+			 void *ctx);                      /* NULL: nothing */
 	int (*key_add)(lq_store *s, lq_api_key *k, lq_error *err);
 	int (*key_by_prefix)(lq_store *s, const char *prefix, lq_api_key *out,
 			     lq_error *err);
@@ -112,6 +133,9 @@ struct lq_store_ops {
 			  lq_error *err);
 	int (*outbox_update)(lq_store *s, const lq_outbox_row *r,
 			     lq_error *err);
+	int (*mqls_unalerted)(lq_store *s, lq_time before, const char *kind,
+			      size_t limit, int64_t **ids, size_t *n,
+			      lq_error *err);
 	int (*alert_once)(lq_store *s, int64_t lead_id, const char *kind,
 			  int64_t key, int *first, lq_error *err);
 	int (*counter_next)(lq_store *s, const char *name, int64_t *value,

@@ -334,6 +334,8 @@ static int configure(lq_sqlite *q, const char *path, lq_error *err)
 	sqlite3_extended_result_codes(q->db, 1);
 	sqlite3_busy_timeout(q->db, SQ_BUSY_TIMEOUT_MS);
 	snprintf(what, sizeof what, "open database %s", path);
+	if (lq_store_sqlite_events_setup(q) != SQLITE_OK)
+		return lq_store_sqlite_fail(q, NULL, err, what);
 	rc = exec(q, pragmas, err, what);
 	if (rc)
 		return rc;
@@ -410,9 +412,21 @@ static int sqlite_begin(lq_store *s, lq_error *err)
 static int sqlite_commit(lq_store *s, lq_error *err)
 {
 	lq_sqlite *q = sq_handle(s);
+	int rc = lq_store_sqlite_events_sync(q, err);   /* the event ids */
 
-	return lq_store_sqlite_run(q, q->stmt[SQ_COMMIT], err,
-				   "commit the transaction");
+	return rc ? rc : lq_store_sqlite_run(q, q->stmt[SQ_COMMIT], err,
+					     "commit the transaction");
+}
+
+/* kib 0: the default. PRAGMA takes no parameters: the number is ours. */
+static int sqlite_cache_size(lq_store *s, int64_t kib, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld",
+		 (long long)(kib > 0 ? kib : SQ_CACHE_KIB));
+	return exec(q, sql, err, "size the page cache");
 }
 
 static void sqlite_rollback(lq_store *s)
@@ -459,6 +473,36 @@ static int sqlite_checkpoint(lq_store *s, lq_error *err)
 	return lq_store_sqlite_fail(q, NULL, err, "checkpoint the write-ahead log");
 }
 
+static int sqlite_checkpoint_passive(lq_store *s, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+					   NULL, NULL);
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+		return 0;       /* busy: another checkpoint runs; it does the job */
+	return lq_store_sqlite_fail(q, NULL, err, "checkpoint the write-ahead log");
+}
+
+static int sqlite_wal_cb(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	lq_sqlite *q = arg;
+	q->wal_fn(q->wal_ctx, pages);
+	return SQLITE_OK;
+}
+
+/* Replaces the automatic checkpoint (itself a WAL hook). */
+static void sqlite_wal_hook(lq_store *s, void (*fn)(void *ctx, int pages),
+			    void *ctx)
+{
+	lq_sqlite *q = sq_handle(s);
+	q->wal_fn = fn;
+	q->wal_ctx = ctx;
+	if (fn)
+		sqlite3_wal_hook(q->db, sqlite_wal_cb, q);
+	else
+		sqlite3_wal_autocheckpoint(q->db, 1000);   /* SQLite's default */
+}
+
 static const struct lq_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -479,13 +523,22 @@ static const struct lq_store_ops sqlite_ops = {
 	.lead_by_external_id = lq_store_sqlite_lead_by_external_id,
 	.lead_put = lq_store_sqlite_lead_put,
 	.event_add = lq_store_sqlite_event_add,
+	.events_add = lq_store_sqlite_events_add,
+	.cache_size = sqlite_cache_size,
 	.lead_events = lq_store_sqlite_lead_events,
 	.events_each = lq_store_sqlite_events_each,
+	.leads_range = lq_store_sqlite_leads_range,
+	.events_range = lq_store_sqlite_events_range,
+	.lead_id_max = lq_store_sqlite_lead_id_max,
+	.open_peer = lq_store_sqlite_open_peer,
+	.begin_read = lq_store_sqlite_begin_read,
 	.stage_changes_each = lq_store_sqlite_stage_changes_each,
 	.accounts = lq_store_sqlite_accounts,
 	.models = lq_store_sqlite_models,
 	.lead_erase = lq_store_sqlite_lead_erase,
 	.checkpoint = sqlite_checkpoint,
+	.checkpoint_passive = sqlite_checkpoint_passive,
+	.wal_hook = sqlite_wal_hook,
 	.key_add = lq_store_sqlite_key_add,
 	.key_by_prefix = lq_store_sqlite_key_by_prefix,
 	.keys = lq_store_sqlite_keys,
@@ -496,6 +549,9 @@ static const struct lq_store_ops sqlite_ops = {
 	.identity_link = lq_store_sqlite_identity_link,
 	.score_put = lq_store_sqlite_score_put,
 	.score_get = lq_store_sqlite_score_get,
+	.queue_count = lq_store_sqlite_queue_count,
+	.queue_each = lq_store_sqlite_queue_each,
+	.queue_scored_after = lq_store_sqlite_queue_scored_after,
 	.stage_add = lq_store_sqlite_stage_add,
 	.stage_history = lq_store_sqlite_stage_history,
 	.leads_each = lq_store_sqlite_leads_each,
@@ -517,6 +573,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.outbox_get = lq_store_sqlite_outbox_get,
 	.outbox_update = lq_store_sqlite_outbox_update,
 	.alert_once = lq_store_sqlite_alert_once,
+	.mqls_unalerted = lq_store_sqlite_mqls_unalerted,
 	.counter_next = lq_store_sqlite_counter_next,
 	.learned_add = lq_store_sqlite_learned_add,
 	.learned_get = lq_store_sqlite_learned_get,

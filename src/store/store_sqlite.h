@@ -42,10 +42,21 @@ enum sq_stmt {
 	SQ_LEADS_EACH,
 	SQ_LEADS_OF_STAGE,
 	SQ_EVENT_ADD,
+	SQ_EVENT_BY_HASH,
+	SQ_EVENT_ID_GET,
+	SQ_EVENT_ID_PUT,
 	SQ_LEAD_EVENTS,
 	SQ_EVENTS_EACH,
 	SQ_SCORE_PUT,
 	SQ_SCORE_GET,
+	SQ_QUEUE_EACH,
+	SQ_QUEUE_EACH_OWNER,
+	SQ_QUEUE_COUNT,
+	SQ_QUEUE_COUNT_OWNER,
+	SQ_QUEUE_COUNT_ALL,
+	SQ_QUEUE_COUNT_ANY,
+	SQ_QUEUE_COUNT_ANY_OWNER,
+	SQ_QUEUE_AFTER,
 	SQ_STAGE_ADD,
 	SQ_STAGE_HISTORY,
 	SQ_STAGE_CHANGES_EACH,
@@ -94,6 +105,11 @@ enum sq_stmt {
 	SQ_OUTBOX_UPDATE,
 	SQ_ALERT_ONCE,
 	SQ_COUNTER_NEXT,
+	SQ_LEADS_RANGE,
+	SQ_EVENTS_RANGE,
+	SQ_LEAD_ID_MAX,
+	SQ_BEGIN_READ,
+	SQ_MQLS_UNALERTED,
 	SQ_N_STMTS
 };
 
@@ -125,6 +141,12 @@ typedef struct lq_sqlite {
 	int version;            /* schema version after migrations */
 	sqlite3_stmt *stmt[SQ_N_STMTS];
 	lq_buf json[2];         /* reused encoders for bound JSON text */
+	int64_t event_next;     /* next event id to give (0: not known yet) */
+	int event_loaded;       /* event_next checked against the stored
+				   counter in this transaction */
+	int event_dirty;        /* ids given since the counter was stored */
+	void (*wal_fn)(void *ctx, int pages);  /* lq_store_wal_hook */
+	void *wal_ctx;
 } lq_sqlite;
 
 static inline lq_sqlite *sq_handle(lq_store *s)
@@ -211,6 +233,13 @@ int lq_store_sqlite_leads_each(lq_store *s, const lq_lead_filter *filter,
 			       lq_lead_fn fn, void *ctx, lq_error *err);
 int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
 			      lq_error *err);
+int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,
+			       unsigned char *dup, lq_error *err);
+/* store_sqlite_events.c: register lq_msg_hash() and the transaction hooks
+ * the event id counter needs (at open, before migrations); write the
+ * counter back (before every COMMIT). */
+int lq_store_sqlite_events_setup(lq_sqlite *q);
+int lq_store_sqlite_events_sync(lq_sqlite *q, lq_error *err);
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 				size_t *n, lq_error *err);
 int lq_store_sqlite_models(lq_store *s, lq_model_row **out, size_t *n,
@@ -237,10 +266,25 @@ int lq_store_sqlite_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
 				       void *ctx, lq_error *err);
 int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 				lq_error *err);
+int lq_store_sqlite_leads_range(lq_store *s, int64_t from, int64_t to,
+				lq_lead_take_fn fn, void *ctx, lq_error *err);
+int lq_store_sqlite_events_range(lq_store *s, int64_t from, int64_t to,
+				 const lq_props_wanted *want,
+				 lq_event_fn fn, void *ctx, lq_error *err);
+int lq_store_sqlite_lead_id_max(lq_store *s, int64_t *out, lq_error *err);
+int lq_store_sqlite_open_peer(lq_store *s, lq_store **out, lq_error *err);
+int lq_store_sqlite_begin_read(lq_store *s, lq_error *err);
 int lq_store_sqlite_score_put(lq_store *s, const lq_score_row *r,
 			      lq_error *err);
 int lq_store_sqlite_score_get(lq_store *s, int64_t lead_id,
 			      lq_score_row *out, lq_error *err);
+int lq_store_sqlite_queue_count(lq_store *s, const lq_queue_filter *f,
+				int64_t *n, lq_error *err);
+int lq_store_sqlite_queue_each(lq_store *s, const lq_queue_group *g,
+			       lq_queue_fn fn, void *ctx, lq_error *err);
+int lq_store_sqlite_queue_scored_after(lq_store *s, lq_time t,
+				       const char *owner, const char *source,
+				       lq_queue_fn fn, void *ctx, lq_error *err);
 int lq_store_sqlite_stage_add(lq_store *s, lq_stage_change *c, lq_error *err);
 int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
 				  lq_stage_change **out, size_t *n,
@@ -273,6 +317,9 @@ int lq_store_sqlite_outbox_get(lq_store *s, int64_t id, lq_outbox_row *out,
 			       lq_error *err);
 int lq_store_sqlite_outbox_update(lq_store *s, const lq_outbox_row *r,
 				  lq_error *err);
+int lq_store_sqlite_mqls_unalerted(lq_store *s, lq_time before,
+				   const char *kind, size_t limit,
+				   int64_t **ids, size_t *n, lq_error *err);
 int lq_store_sqlite_alert_once(lq_store *s, int64_t lead_id,
 			       const char *kind, int64_t key, int *first,
 			       lq_error *err);

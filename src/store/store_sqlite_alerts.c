@@ -292,6 +292,37 @@ int lq_store_sqlite_alert_once(lq_store *s, int64_t lead_id,
 	return rc;
 }
 
+static int read_id(sqlite3_stmt *st, void *row, lq_error *err)
+{
+	*(int64_t *)row = sq_col_int(st, 0);
+	return 0;
+}
+
+static void release_ids(void *rows, size_t n)
+{
+	free(rows);
+}
+
+int lq_store_sqlite_mqls_unalerted(lq_store *s, lq_time before,
+				   const char *kind, size_t limit,
+				   int64_t **ids, size_t *n, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_MQLS_UNALERTED];
+	void *rows = NULL;
+	int rc;
+
+	if (sq_bind_int(st, 1, before) || sq_bind_text(st, 2, kind) ||
+	    sq_bind_int(st, 3, limit ? (int64_t)limit : -1))
+		return lq_store_sqlite_fail(q, st, err, "find overdue MQLs");
+	rc = lq_store_sqlite_collect(q, st, sizeof(int64_t), read_id,
+				     release_ids, &rows, n, err,
+				     "find overdue MQLs");
+	if (rc == 0)
+		*ids = rows;
+	return rc;
+}
+
 /* ---- counters --------------------------------------------------------------- */
 
 int lq_store_sqlite_counter_next(lq_store *s, const char *name,

@@ -3,11 +3,18 @@
  * msg_id de-duplication, a lead's events, and the ordered walk over every
  * event.
  *
- * event_add is what bulk ingestion runs hundreds of thousands of times a
- * second: one reused statement, bound parameters, the props JSON encoded
- * into a buffer the store keeps, no allocation per call.
+ * The events table is clustered by (lead_id, at, id) (migration 6).
+ * events_add is what bulk ingestion runs: a batch is de-duplicated first
+ * (by msg_hash, a 64-bit hash of msg_id, looked up in hash order, a hit
+ * confirmed by comparing msg_id, so a collision never loses an event),
+ * then given ids from the counter 'event_id' in arrival order, then
+ * inserted sorted by the table's key so the B-tree is walked in order.
+ * The counter is read once per transaction and written back before
+ * COMMIT (lq_store_sqlite_events_sync); after a rollback the id kept in
+ * memory may be ahead of the stored one (a gap), never behind.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store_sqlite.h"
 
@@ -33,28 +40,273 @@ static int read_event(sqlite3_stmt *st, int copy, lq_event *out,
 			    "in the database", (long long)sq_col_int(st, 0));
 }
 
-int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
-			      lq_error *err)
-{
-	lq_sqlite *q = sq_handle(s);
-	sqlite3_stmt *st = q->stmt[SQ_EVENT_ADD];
-	int rc = lq_store_sqlite_bind_attrs(st, 4, &e->props, &q->json[0], err);
+/* ---- msg_id hashes and the id counter -------------------------------------- */
 
+/* FNV-1a, then a 64-bit finaliser (murmur3's): stable across versions -
+ * stored in msg_hash, never change it. */
+static int64_t msg_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (int64_t)h;
+}
+
+/* SQL lq_msg_hash(text): NULL stays NULL (migration 6 fills msg_hash). */
+static void sql_msg_hash(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+	const unsigned char *t = sqlite3_value_text(v[0]);
+	(void)argc;
+	if (sqlite3_value_type(v[0]) == SQLITE_NULL || !t)
+		sqlite3_result_null(c);
+	else
+		sqlite3_result_int64(c, msg_hash((const char *)t));
+}
+
+/* Any end of a transaction: the next one reads the counter again. */
+static int on_commit(void *arg)
+{
+	((lq_sqlite *)arg)->event_loaded = 0;
+	return 0;
+}
+
+static void on_rollback(void *arg)
+{
+	((lq_sqlite *)arg)->event_loaded = 0;
+}
+
+int lq_store_sqlite_events_setup(lq_sqlite *q)
+{
+	sqlite3_commit_hook(q->db, on_commit, q);
+	sqlite3_rollback_hook(q->db, on_rollback, q);
+	return sqlite3_create_function(q->db, "lq_msg_hash", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+				       SQLITE_INNOCUOUS, NULL, sql_msg_hash,
+				       NULL, NULL);
+}
+
+int lq_store_sqlite_events_sync(lq_sqlite *q, lq_error *err)
+{
+	sqlite3_stmt *st = q->stmt[SQ_EVENT_ID_PUT];
+	int rc;
+	if (!q->event_dirty)
+		return 0;
+	if (sq_bind_int(st, 1, q->event_next))
+		return lq_store_sqlite_fail(q, st, err, "store the event id");
+	rc = lq_store_sqlite_run(q, st, err, "store the event id");
+	if (rc == 0)
+		q->event_dirty = 0;
+	return rc;
+}
+
+/* The stored counter, once per transaction: never go behind it. */
+static int load_next_id(lq_sqlite *q, lq_error *err)
+{
+	sqlite3_stmt *st = q->stmt[SQ_EVENT_ID_GET];
+	int rc;
+	if (q->event_loaded)
+		return 0;
+	rc = lq_store_sqlite_row(q, st, err, "read the event id");
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		int64_t v = sq_col_int(st, 0);
+		sqlite3_reset(st);
+		if (v > q->event_next)
+			q->event_next = v;
+	}
+	if (q->event_next < 1)
+		q->event_next = 1;
+	q->event_loaded = 1;
+	return 0;
+}
+
+/* ---- de-duplication ----------------------------------------------------- */
+
+typedef struct hash_ref {
+	int64_t hash;
+	size_t i;               /* index in the batch */
+} hash_ref;
+
+static int cmp_hash_ref(const void *a, const void *b)
+{
+	const hash_ref *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Mark the events of one hash group that repeat a stored msg_id. */
+static int dedup_stored(lq_sqlite *q, lq_event *ev, const hash_ref *g,
+			size_t n, unsigned char *dup, lq_error *err)
+{
+	sqlite3_stmt *st = q->stmt[SQ_EVENT_BY_HASH];
+	int rc;
+	if (sq_bind_int(st, 1, g[0].hash))
+		return lq_store_sqlite_fail(q, st, err, "look up an event id");
+	while ((rc = lq_store_sqlite_row(q, st, err, "look up an event id")) == 1) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		for (size_t k = 0; t && k < n; k++)
+			if (strcmp(ev[g[k].i].msg_id, t) == 0)
+				dup[g[k].i] = 1;
+	}
+	return rc;
+}
+
+/* Mark the events of one hash group that repeat an earlier one of it. */
+static void dedup_batch(lq_event *ev, const hash_ref *g, size_t n,
+			unsigned char *dup)
+{
+	for (size_t k = 1; k < n; k++)
+		for (size_t j = 0; j < k && !dup[g[k].i]; j++)
+			if (!dup[g[j].i] &&
+			    strcmp(ev[g[j].i].msg_id, ev[g[k].i].msg_id) == 0)
+				dup[g[k].i] = 1;
+}
+
+/* dup[i] = 1 for every event whose msg_id is stored or came earlier in
+ * the batch; hash[i] gets its msg_hash. Lookups go in hash order. */
+static int dedup(lq_sqlite *q, lq_event *ev, size_t n, int64_t *hash,
+		 unsigned char *dup, lq_error *err)
+{
+	hash_ref *refs = lq_xmalloc((n ? n : 1) * sizeof *refs);
+	size_t m = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		dup[i] = 0;
+		if (!ev[i].msg_id)
+			continue;
+		hash[i] = msg_hash(ev[i].msg_id);
+		refs[m].hash = hash[i];
+		refs[m++].i = i;
+	}
+	qsort(refs, m, sizeof *refs, cmp_hash_ref);
+	for (size_t a = 0, b; rc == 0 && a < m; a = b) {
+		for (b = a + 1; b < m && refs[b].hash == refs[a].hash; b++)
+			;
+		rc = dedup_stored(q, ev, refs + a, b - a, dup, err);
+		dedup_batch(ev, refs + a, b - a, dup);
+	}
+	free(refs);
+	return rc;
+}
+
+/* ---- insertion ------------------------------------------------------------ */
+
+typedef struct key_ref {
+	int64_t lead_id, at, id;
+	size_t i;
+} key_ref;
+
+static int cmp_key_ref(const void *a, const void *b)
+{
+	const key_ref *x = a, *y = b;
+	if (x->lead_id != y->lead_id)
+		return x->lead_id < y->lead_id ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int insert_one(lq_sqlite *q, const lq_event *e, int64_t hash,
+		      lq_error *err)
+{
+	sqlite3_stmt *st = q->stmt[SQ_EVENT_ADD];
+	int rc = 0;
+	/* the decoder's text of the props when it kept it (props_json) */
+	if (e->props_json && e->props.n) {
+		if (sqlite3_bind_text(st, 5, e->props_json, -1, SQLITE_STATIC))
+			return lq_store_sqlite_fail(q, st, err, "store event");
+	} else {
+		rc = lq_store_sqlite_bind_attrs(st, 5, &e->props, &q->json[0],
+						err);
+	}
 	if (rc)
 		return rc;
 	if (sq_bind_int(st, 1, e->lead_id) || sq_bind_int(st, 2, e->at) ||
-	    sq_bind_text(st, 3, e->type) || sq_bind_text(st, 5, e->msg_id))
+	    sq_bind_int(st, 3, e->id) || sq_bind_text(st, 4, e->type) ||
+	    sq_bind_text(st, 6, e->msg_id) ||
+	    (e->msg_id ? sq_bind_int(st, 7, hash) : sqlite3_bind_null(st, 7)))
 		return lq_store_sqlite_fail(q, st, err, "store event");
 	rc = lq_store_sqlite_run(q, st, err, "store event");
+	if (rc == 0 && sqlite3_changes(q->db) != 1)
+		return lq_error_set(err, LQ_EINTERNAL, "event %lld was not "
+				    "stored", (long long)e->id);
+	return rc;
+}
+
+/* Give ids in batch order, then insert sorted by (lead_id, at, id). */
+static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
+			 const int64_t *hash, const unsigned char *dup,
+			 lq_error *err)
+{
+	key_ref *keys = lq_xmalloc((n ? n : 1) * sizeof *keys);
+	size_t m = 0;
+	int rc = load_next_id(q, err);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (dup[i])
+			continue;
+		ev[i].id = q->event_next++;
+		q->event_dirty = 1;
+		keys[m++] = (key_ref){ev[i].lead_id, ev[i].at, ev[i].id, i};
+	}
+	qsort(keys, m, sizeof *keys, cmp_key_ref);
+	for (size_t k = 0; rc == 0 && k < m; k++)
+		rc = insert_one(q, &ev[keys[k].i], hash[keys[k].i], err);
+	free(keys);
+	return rc;
+}
+
+static int add_batch(lq_sqlite *q, lq_event *ev, size_t n,
+		     unsigned char *dup, lq_error *err)
+{
+	int64_t *hash = lq_xcalloc(n ? n : 1, sizeof *hash);
+	int rc = dedup(q, ev, n, hash, dup, err);
+	if (rc == 0)
+		rc = insert_sorted(q, ev, n, hash, dup, err);
+	free(hash);
+	return rc;
+}
+
+/* Outside a transaction the batch gets its own, counter included. */
+int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,
+			       unsigned char *dup, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	int own = sqlite3_get_autocommit(q->db);
+	int rc = own ? lq_store_sqlite_run(q, q->stmt[SQ_BEGIN], err,
+					   "start a transaction") : 0;
 	if (rc)
 		return rc;
-	/* ON CONFLICT DO NOTHING: no row changed means the msg_id is known. */
-	if (sqlite3_changes(q->db) == 0) {
-		*duplicate = 1;
-		return 0;
+	rc = add_batch(q, ev, n, dup, err);
+	if (!own)
+		return rc;
+	if (rc == 0)
+		rc = lq_store_sqlite_events_sync(q, err);
+	if (rc == 0)
+		rc = lq_store_sqlite_run(q, q->stmt[SQ_COMMIT], err,
+					 "commit the transaction");
+	if (rc && !sqlite3_get_autocommit(q->db)) {
+		sqlite3_step(q->stmt[SQ_ROLLBACK]);
+		sqlite3_reset(q->stmt[SQ_ROLLBACK]);
 	}
-	e->id = sqlite3_last_insert_rowid(q->db);
-	return 0;
+	return rc;
+}
+
+int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
+			      lq_error *err)
+{
+	unsigned char dup = 0;
+	int rc = lq_store_sqlite_events_add(s, e, 1, &dup, err);
+	*duplicate = rc == 0 && dup;
+	return rc;
 }
 
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
@@ -126,7 +378,9 @@ int lq_store_sqlite_anon_event_add(lq_store *s, const char *anonymous_id,
 	if (rc)
 		return rc;
 	if (sq_bind_text(st, 1, anonymous_id) || sq_bind_int(st, 2, e->at) ||
-	    sq_bind_text(st, 3, e->type) || sq_bind_text(st, 5, e->msg_id))
+	    sq_bind_text(st, 3, e->type) || sq_bind_text(st, 5, e->msg_id) ||
+	    (e->msg_id ? sq_bind_int(st, 6, msg_hash(e->msg_id))
+		       : sqlite3_bind_null(st, 6)))
 		return lq_store_sqlite_fail(q, st, err, "store anonymous event");
 	rc = lq_store_sqlite_run(q, st, err, "store anonymous event");
 	if (rc)

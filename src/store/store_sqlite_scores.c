@@ -1,7 +1,8 @@
 /*
  * store_sqlite_scores.c - the SQLite backend's smaller tables: cached
- * scores (one row per lead, replaced on every rescore), the append-only
- * stage history, scoring model versions, and table counts.
+ * scores (one row per lead, replaced on every rescore; an MQL's queue
+ * rank follows them, see migration 5), the append-only stage history,
+ * scoring model versions, and table counts.
  *
  * Stage history is never updated or deleted here: funnel analytics reads
  * it as the record of what happened.
@@ -41,6 +42,9 @@ void lq_store_sqlite_read_score(sqlite3_stmt *st, int col, int copy,
 		out->state = (void *)state;
 }
 
+/* Writing (or erasing) a score also writes the lead's queue rank when the
+ * lead is an MQL: the triggers of migration 5 do it in the same
+ * statement, so every writer of scores keeps the queue in step. */
 int lq_store_sqlite_score_put(lq_store *s, const lq_score_row *r,
 			      lq_error *err)
 {

@@ -103,18 +103,55 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		" AND (?5 IS NULL OR l.account_id = ?5)"
 		" ORDER BY l.id",
 
-	/* A msg_id seen before writes nothing: sqlite3_changes() is 0. */
+	/* Events (migration 6, store_sqlite_events.c): the id comes from
+	 * the counter 'event_id'; de-duplication happened before (by
+	 * msg_hash, confirmed on msg_id). OR IGNORE: a statement that
+	 * cannot abort needs no statement journal (8% of an import); no
+	 * conflict can happen (fresh id, NOT NULL values checked before)
+	 * and the caller checks that the row was written. */
 	[SQ_EVENT_ADD] =
-		"INSERT INTO events (lead_id, at, type, props, msg_id) "
-		"VALUES (?1, ?2, ?3, ?4, ?5) "
-		"ON CONFLICT (msg_id) WHERE msg_id IS NOT NULL DO NOTHING",
+		"INSERT OR IGNORE INTO events (lead_id, at, id, type, props, "
+		"msg_id, msg_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* Walks the partial index events_msg_hash. */
+	[SQ_EVENT_BY_HASH] =
+		"SELECT msg_id FROM events WHERE msg_hash = ?1",
+	[SQ_EVENT_ID_GET] =
+		"SELECT value FROM counters WHERE name = 'event_id'",
+	[SQ_EVENT_ID_PUT] =
+		"INSERT INTO counters (name, value) VALUES ('event_id', ?1) "
+		"ON CONFLICT (name) DO UPDATE SET "
+		"value = max(value, excluded.value)",
+	/* A range of the clustered primary key: no sort step. */
 	[SQ_LEAD_EVENTS] =
 		"SELECT " SQ_EVENT_COLS " FROM events e WHERE e.lead_id = ?1 "
 		"ORDER BY e.at, e.id",
-	/* Walks index events_lead_at (rowid last): no sort step. */
+	/* Walks the table in primary-key order: no sort step. */
 	[SQ_EVENTS_EACH] =
 		"SELECT " SQ_EVENT_COLS " FROM events e "
 		"ORDER BY e.lead_id, e.at, e.id",
+
+	/* Bulk passes (store_sqlite_scan.c): a range of leads by id, and
+	 * the events of a range of leads in (lead_id, at, id) order. */
+	[SQ_LEADS_RANGE] =
+		"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS
+		" FROM leads l"
+		" LEFT JOIN accounts a ON a.id = l.account_id"
+		" WHERE l.id >= ?1 AND l.id < ?2"
+		" ORDER BY l.id",
+	[SQ_EVENTS_RANGE] =
+		"SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events e"
+		" WHERE e.lead_id >= ?1 AND e.lead_id < ?2"
+		" ORDER BY e.lead_id, e.at, e.id",
+	[SQ_LEAD_ID_MAX] = "SELECT max(id) FROM leads",
+	[SQ_BEGIN_READ] = "BEGIN DEFERRED",
+	/* Walks leads_stage_at from the oldest MQL; each lead is checked
+	 * against the alerts' unique index, no lead row is read. */
+	[SQ_MQLS_UNALERTED] =
+		"SELECT l.id FROM leads l"
+		" WHERE l.stage = 'mql' AND l.stage_at < ?1"
+		" AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.lead_id = l.id"
+		"   AND a.kind = ?2 AND a.key = l.stage_at)"
+		" ORDER BY l.stage_at, l.id LIMIT ?3",
 
 	[SQ_SCORE_PUT] =
 		"INSERT INTO scores (lead_id, model_version, fit, channel, "
@@ -129,6 +166,55 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"state = excluded.state",
 	[SQ_SCORE_GET] =
 		"SELECT " SQ_SCORE_COLS " FROM scores s WHERE s.lead_id = ?1",
+	/* The sales queue (store_sqlite_queue.c): one group of MQLs (?1 the
+	 * grade at the last scoring, '' for none, NULL for the unscored),
+	 * ?2 source (NULL: any), ?3 owner; walked down the partial index
+	 * leads_queue or leads_queue_owner, highest stored engagement first,
+	 * so the caller can stop early. */
+#define SQ_QUEUE_SELECT \
+	"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS ", " SQ_SCORE_COLS \
+	", l.rank_engagement FROM leads l "
+#define SQ_QUEUE_JOIN \
+	" LEFT JOIN accounts a ON a.id = l.account_id" \
+	" LEFT JOIN scores s ON s.lead_id = l.id"
+#define SQ_QUEUE_WHERE \
+	" WHERE l.stage = 'mql' AND l.rank_grade IS ?1" \
+	" AND (?2 IS NULL OR l.source = ?2)"
+	[SQ_QUEUE_EACH] =
+		SQ_QUEUE_SELECT "INDEXED BY leads_queue" SQ_QUEUE_JOIN
+		SQ_QUEUE_WHERE " ORDER BY l.rank_engagement DESC",
+	[SQ_QUEUE_EACH_OWNER] =
+		SQ_QUEUE_SELECT "INDEXED BY leads_queue_owner" SQ_QUEUE_JOIN
+		SQ_QUEUE_WHERE " AND l.owner = ?3"
+		" ORDER BY l.rank_engagement DESC",
+	/* Counts: ?1 grade, ?2 source (NULL: any), ?3 owner, each shape on
+	 * the index that holds its filters (no row is read); with no filter
+	 * at all, the narrower leads_stage_at. */
+	[SQ_QUEUE_COUNT] =
+		"SELECT count(*) FROM leads l INDEXED BY leads_queue"
+		SQ_QUEUE_WHERE,
+	[SQ_QUEUE_COUNT_OWNER] =
+		"SELECT count(*) FROM leads l INDEXED BY leads_queue_owner"
+		SQ_QUEUE_WHERE " AND l.owner = ?3",
+	[SQ_QUEUE_COUNT_ALL] =
+		"SELECT count(*) FROM leads WHERE stage = 'mql'",
+	[SQ_QUEUE_COUNT_ANY] =
+		"SELECT count(*) FROM leads l INDEXED BY leads_queue"
+		" WHERE l.stage = 'mql' AND l.source = ?2",
+	[SQ_QUEUE_COUNT_ANY_OWNER] =
+		"SELECT count(*) FROM leads l INDEXED BY leads_queue_owner"
+		" WHERE l.stage = 'mql' AND l.owner = ?3"
+		" AND (?2 IS NULL OR l.source = ?2)",
+	/* The MQLs scored after ?1 (index leads_queue_at), ?2 source,
+	 * ?3 owner (NULL: any). */
+	[SQ_QUEUE_AFTER] =
+		SQ_QUEUE_SELECT "INDEXED BY leads_queue_at" SQ_QUEUE_JOIN
+		" WHERE l.stage = 'mql' AND l.rank_at > ?1"
+		" AND (?2 IS NULL OR l.source = ?2)"
+		" AND (?3 IS NULL OR l.owner = ?3)",
+#undef SQ_QUEUE_SELECT
+#undef SQ_QUEUE_JOIN
+#undef SQ_QUEUE_WHERE
 
 	[SQ_STAGE_ADD] =
 		"INSERT INTO stage_changes (lead_id, from_stage, to_stage, at, "
@@ -153,7 +239,7 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_ANON_EVENT_ADD] =
 		"INSERT INTO anon_events (anonymous_id, at, type, props, msg_id) "
 		"SELECT ?1, ?2, ?3, ?4, ?5 WHERE ?5 IS NULL OR NOT EXISTS "
-		"(SELECT 1 FROM events WHERE msg_id = ?5) "
+		"(SELECT 1 FROM events WHERE msg_hash = ?6 AND msg_id = ?5) "
 		"ON CONFLICT DO NOTHING",
 	[SQ_ANON_EVENTS_OF] =
 		"SELECT id, 0, msg_id, type, at, props FROM anon_events "

@@ -125,4 +125,21 @@ grep '"path":"/served"' "$work/a.log" | grep -q '"signature":"ok"' \
 	|| not_ok "the server delivers" "$(tail -2 "$work/a.log")"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
 
+# The SLA sweep finds overdue MQLs from indexes, a batch at a time: 2,500
+# of them (more than one batch) are each alerted once, then none again.
+export LEADQ_DB="$work/many.db"
+lq init
+lq model apply "$data/model_lifecycle.yaml"
+{ echo "email,created_at"
+  for i in $(seq 1 2500); do echo "p$i@acme$((i % 7)).io,2026-02-01T00:00:00Z"; done
+} >"$work/many.csv"
+lq import leads "$work/many.csv" --stage mql
+lq --now 2026-02-01T23:00:00Z deliver
+check_out "0 sla alerts raised" "no MQL is overdue before its SLA (24h)"
+lq --now 2026-02-02T01:00:00Z deliver
+check_out "2500 sla alerts raised" "2,500 overdue MQLs alerted, over several batches"
+lq --now 2026-02-03T00:00:00Z deliver
+check_out "0 sla alerts raised" "and none of them twice"
+check_eq "$(sql "select count(distinct lead_id) from alerts where kind='sla_overdue'")" "2500" "one alert row per MQL"
+
 done_testing

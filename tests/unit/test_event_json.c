@@ -277,6 +277,62 @@ static void test_text_encoding(void **state)
 		     "at: '1899-12-31': year out of range 1900-9999", "at");
 }
 
+/* props_json: the line's own text of a flat properties object, which
+ * decodes to exactly the props; NULL whenever that is not certain. */
+static void expect_props_text(const char *line, const char *text)
+{
+	lq_event_input in;
+	lq_error err;
+	lq_attrs back = LQ_ATTRS_INIT;
+	lq_buf a = LQ_BUF_INIT, b = LQ_BUF_INIT;
+
+	lq_eventrec_init(&in);
+	assert_int_equal(decode(line, NULL, &in, &err), 0);
+	if (!text) {
+		assert_null(in.event.props_json);
+		lq_eventrec_free(&in);
+		return;
+	}
+	assert_non_null(in.event.props_json);
+	assert_string_equal(in.event.props_json, text);
+	assert_int_equal(lq_attrs_from_json(in.event.props_json, &back), 0);
+	lq_attrs_to_json(&back, &a);
+	lq_attrs_to_json(&in.event.props, &b);
+	assert_string_equal(lq_buf_str(&a), lq_buf_str(&b));
+	lq_attrs_free(&back);
+	lq_buf_free(&a);
+	lq_buf_free(&b);
+	lq_eventrec_free(&in);
+}
+
+static void test_props_text(void **state)
+{
+	const char *head = "{\"lead\": \"a@b.io\", \"type\": \"properties\", "
+			   "\"at\": \"2026-03-01T10:00:00Z\", ";
+	char line[512];
+	static const struct {
+		const char *props, *kept;
+	} cases[] = {
+		{"\"properties\": {\"url\": \"/pricing\", \"seconds\": 4e1}}",
+		 "{\"url\": \"/pricing\", \"seconds\": 4e1}"},
+		{"\"Properties\" :  {\"u\":\"a}\\\"b{[\"} , \"id\": 7}",
+		 "{\"u\":\"a}\\\"b{[\"}"},
+		{"\"properties\": {}}", NULL},
+		{"\"properties\": {\"utm\": {\"source\": \"x\"}}}", NULL},
+		{"\"properties\": {\"a\": 1, \"a\": 2}}", NULL},
+		{"\"properties\": {\"a\": true}}", NULL},
+		{"\"properties\": {\"a\": null, \"b\": 1}}", NULL},
+		{"\"properties\": {\"a\": [1, 2]}}", NULL},
+		{"\"propert\\u0069es\": {\"a\": 1}}", NULL},
+		{"\"properties\": null}", NULL},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(line, sizeof line, "%s%s", head, cases[i].props);
+		expect_props_text(line, cases[i].kept);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_invalid_json),
 		cmocka_unit_test(test_text_encoding),
+		cmocka_unit_test(test_props_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -419,6 +419,36 @@ static void test_text_and_uses_event(void **state)
 	lq_expr_free(NULL);
 }
 
+static void collect_key(void *ctx, const char *key)
+{
+	lq_buf *b = ctx;
+	lq_buf_adds(b, key);
+	lq_buf_addc(b, ';');
+}
+
+/* The event properties an expression reads: what a bulk replay decodes. */
+static void test_event_keys(void **state)
+{
+	lq_error err;
+	lq_buf keys = LQ_BUF_INIT;
+	(void)state;
+	lq_expr *e = lq_expr_parse("event.url contains \"/pricing\" and not "
+				   "(event.type == \"x\" or event.utm.source exists) "
+				   "and title exists and event.seconds >= 30s",
+				   LQ_CTX_ACTION, NULL, 0, POS, &err);
+	assert_non_null(e);
+	lq_expr_event_keys(e, collect_key, &keys);
+	assert_string_equal(lq_buf_str(&keys), "url;utm.source;seconds;");
+	lq_expr_free(e);
+	keys.len = 0;
+	e = lq_expr_parse("event.type == \"demo\"", LQ_CTX_ACTION, NULL, 0, POS, &err);
+	lq_expr_event_keys(e, collect_key, &keys);
+	lq_expr_event_keys(NULL, collect_key, &keys);
+	assert_int_equal(keys.len, 0);
+	lq_expr_free(e);
+	lq_buf_free(&keys);
+}
+
 static void test_contexts(void **state)
 {
 	lq_error err;
@@ -638,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_booleans_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_and_uses_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contexts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_list, setup, teardown),

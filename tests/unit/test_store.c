@@ -120,10 +120,10 @@ static void test_migrations_idempotent(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	assert_int_equal(lq_store_schema_version(f->s), 4);
+	assert_int_equal(lq_store_schema_version(f->s), 6);
 	add_account(f->s, "acme.io");
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 4);
+	assert_int_equal(lq_store_schema_version(f->s), 6);
 	reopen(f);
 	assert_int_equal(counts(f->s).accounts, 1);
 
@@ -137,7 +137,7 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	assert_int_equal(sqlite3_column_int(st, 0), 6);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 					    "sqlite_schema WHERE type = 'table' AND "
@@ -156,7 +156,7 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), LQ_ECONFLICT);
 	assert_null(f->s);
 	assert_string_equal(err.msg, "database schema 99 is newer than this "
-			    "leadq (4)");
+			    "leadq (6)");
 }
 
 /* ---- upgrade from schema 1 ------------------------------------------------ */
@@ -275,7 +275,9 @@ static void make_v1_database(fixture *f)
 		 " 'mql', '{\"plan\":\"pro\"}');"
 		 "INSERT INTO events (lead_id, at, type, msg_id)"
 		 " VALUES (1, %lld, 'page_view', 'm-1');"
-		 "PRAGMA user_version = 1;", T0, T0 + 5);
+		 "INSERT INTO scores (lead_id, grade, engagement, scored_at)"
+		 " VALUES (1, 'B', 12.5, %lld);"
+		 "PRAGMA user_version = 1;", T0, T0 + 5, T0 + 5);
 	exec_sql(db, rows);
 	assert_int_equal(count_rows(db, "PRAGMA user_version"), 1);
 	sqlite3_close(db);
@@ -298,7 +300,7 @@ static void test_upgrade_from_v1(void **state)
 
 	make_v1_database(f);
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), 0);
-	assert_int_equal(lq_store_schema_version(f->s), 4);
+	assert_int_equal(lq_store_schema_version(f->s), 6);
 
 	/* The old lead reads back with the new fields absent. */
 	assert_int_equal(lq_store_lead_get(f->s, 1, &l, &err), 0);
@@ -353,7 +355,7 @@ static void test_upgrade_from_v1(void **state)
 	lq_store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 4);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 6);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'index' AND name IN "
 				    "('leads_owner', 'leads_stage_at', "
@@ -362,14 +364,19 @@ static void test_upgrade_from_v1(void **state)
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'table' AND name NOT LIKE "
 				    "'sqlite%'"), 18);
+	/* Migration 5: the MQL's queue rank is its score. */
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM leads WHERE "
+				    "id = 1 AND rank_grade = 'B' AND "
+				    "rank_engagement = 12.5 AND rank_at = "
+				    "1772323200005"), 1);
 	sqlite3_close(db);
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 4);
+	assert_int_equal(lq_store_schema_version(f->s), 6);
 	assert_int_equal(add_event(f->s, 1, T0, "page_view", "m-1", NULL), 1);
 	assert_int_equal(counts(f->s).leads, 1);
 }
 
-/* events_each must walk the (lead_id, at) index, not sort. */
+/* events_each must walk the clustered table in key order, not sort. */
 static void test_events_each_uses_index(void **state)
 {
 	fixture *f = *state;
@@ -388,7 +395,7 @@ static void test_events_each_uses_index(void **state)
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	assert_non_null(strstr(lq_buf_str(&plan), "events_lead_at"));
+	assert_non_null(strstr(lq_buf_str(&plan), "SCAN events"));
 	assert_null(strstr(lq_buf_str(&plan), "TEMP B-TREE"));
 	lq_buf_free(&plan);
 }

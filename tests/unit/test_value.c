@@ -70,6 +70,23 @@ static void test_attrs_json_round_trip(void **state)
 	assert_string_equal(lq_attrs_get(&b, "utm.source")->str, "x");
 	assert_string_equal(lq_attrs_get(&b, "ok")->str, "true");
 	assert_int_equal(lq_attrs_from_json("[1]", &b), -1);
+	lq_attrs_free(&b);
+
+	/* Only the keys asked for, nested ones by their flattened name; a
+	 * key repeated in the object keeps its last value, as without keys. */
+	static const char *const keys[] = {"url", "utm.source", NULL};
+	assert_int_equal(lq_attrs_from_json_keys("{\"url\":\"/a\",\"seconds\":3,"
+		"\"utm\":{\"source\":\"x\",\"medium\":\"y\"},\"url\":\"/b\"}",
+		keys, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_string_equal(lq_attrs_get(&b, "url")->str, "/b");
+	assert_string_equal(lq_attrs_get(&b, "utm.source")->str, "x");
+	assert_null(lq_attrs_get(&b, "seconds"));
+	lq_attrs_free(&b);
+	static const char *const none[] = {NULL};
+	assert_int_equal(lq_attrs_from_json_keys("{\"url\":\"/a\"}", none, &b), 0);
+	assert_int_equal(b.n, 0);
+	assert_int_equal(lq_attrs_from_json_keys("{\"url\":", keys, &b), -1);
 	lq_attrs_free(&a);
 	lq_attrs_free(&b);
 	lq_buf_free(&json);

@@ -1,0 +1,37 @@
+/*
+ * event_batch.h - the events of a file import held between decoding and
+ * storing, so that they are written as one sorted batch (see
+ * lq_store_events_add) instead of one random B-tree insert each, and
+ * scored afterwards in file order: scores, stage changes and alerts are
+ * what processing the lines one by one gives. Private to src/service/.
+ *
+ * Each event is checked and its lead resolved (or created) when its line
+ * is read, so a bad line is reported with its number and skipped alone;
+ * nothing that can fail on a line's content is left for the flush.
+ */
+#ifndef LQ_EVENT_BATCH_H
+#define LQ_EVENT_BATCH_H
+
+#include <stddef.h>
+
+#include "core/lead.h"
+
+struct lq_import_run;
+
+typedef struct lq_event_batch {
+	lq_event *ev;        /* held events, file order, lead_id resolved */
+	size_t n, cap;       /* cap: flush when n reaches it */
+} lq_event_batch;
+
+void lq_event_batch_init(lq_event_batch *b, size_t cap);
+/* Take *ev into the batch (ev is left empty, re-initialised). */
+void lq_event_batch_take(lq_event_batch *b, lq_event *ev);
+int lq_event_batch_full(const lq_event_batch *b);
+/* Store the held events (duplicates by msg_id counted, not written), then
+ * score each stored one in file order through the run's working set.
+ * Empties the batch, also on failure (the run is then rolled back). */
+int lq_event_batch_flush(struct lq_import_run *run, lq_event_batch *b,
+			 lq_error *err);
+void lq_event_batch_free(lq_event_batch *b);   /* drops held events */
+
+#endif

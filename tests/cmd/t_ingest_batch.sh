@@ -1,0 +1,61 @@
+# t_ingest_batch.sh - `import events` stores events in batches (32768 a
+# write) and scores them in file order: a file crossing several batch
+# boundaries gives the same leads, scores, stages and counts as the same
+# file imported in small pieces; duplicates across batches count once; a
+# bad line deep in the file is named and, with --skip-bad, skipped alone.
+source "$(dirname "$0")/lib.sh"
+
+gen() { # N: N event lines over 800 leads; every 997th after 40000 repeats an id
+	awk -v n="$1" 'BEGIN {
+		split("page_view content_download page_view demo_request page_view", types, " ")
+		for (i = 1; i <= n; i++) {
+			id = (i % 997 == 0 && i > 40000) ? i - 40000 : i
+			lead = "u" (i * 7919 % 400) "@" (i % 3 ? "acme.io" : "gmail.com")
+			t = types[i % 5 + 1]
+			url = (i % 4 == 0) ? "/pricing" : "/blog/" (i % 13)
+			s = int(i / 80); d = 1 + int(s / 86400); s = s % 86400
+			printf "{\"id\":\"m-%d\",\"lead\":\"%s\",\"type\":\"%s\",\"at\":\"2026-03-%02dT%02d:%02d:%02dZ\",\"properties\":{\"url\":\"%s\",\"seconds\":%d}}\n",
+				id, lead, t, d, int(s / 3600), int(s % 3600 / 60), s % 60, url, i % 90
+		}
+	}'
+}
+fresh() {
+	rm -f "$LEADQ_DB" "$LEADQ_DB-wal" "$LEADQ_DB-shm"
+	lq init; lq model apply "$data/model.yaml"; lq import leads "$data/leads.csv"
+}
+state() { # what must not depend on how the file was cut
+	sql "SELECT count(*), sum(id), count(DISTINCT msg_id) FROM events"
+	sql "SELECT l.email, l.stage, l.owner, s.grade, printf('%.9f', s.score) FROM leads l LEFT JOIN scores s ON s.lead_id = l.id ORDER BY l.email"
+	sql "SELECT l.email, c.from_stage, c.to_stage, c.at FROM stage_changes c JOIN leads l ON l.id = c.lead_id ORDER BY l.email, c.at, c.to_stage"
+}
+
+gen 70000 >"$work/events.ndjson"
+fresh
+lq import events "$work/events.ndjson"
+check_rc 0 "70,000 events over three batches"
+check_out "70000 records, 69970 events stored, 30 duplicates, 800 new leads, 0 rejected, [1-9][0-9]* automatic stage changes" "duplicates across batches count once; leads qualify"
+whole=$(state)
+
+fresh
+split -l 7000 "$work/events.ndjson" "$work/piece."
+for p in "$work"/piece.*; do lq import events "$p" || break; done
+check_rc 0 "the same file in ten pieces"
+check_eq "$(state)" "$whole" "the same events, scores, stages and stage changes"
+
+lq import events "$work/events.ndjson"
+check_out "70000 records, 0 events stored, 70000 duplicates" "a second import of the file stores nothing"
+
+# a bad line after two full batches
+fresh
+sed '50001s/.*/{"lead":"x@acme.io","type":"page_view","at":"nope"}/' "$work/events.ndjson" >"$work/bad.ndjson"
+before=$(sql "SELECT count(*) FROM events")
+lq import events "$work/bad.ndjson"
+check_rc 2 "a bad line after two batches fails the import"
+check_err "bad.ndjson:50001: " "naming its line"
+check_eq "$(sql "SELECT count(*) FROM events")" "$before" "and stores nothing"
+lq import events "$work/bad.ndjson" --skip-bad
+check_rc 0 "--skip-bad imports the rest"
+check_out "70000 records, 69969 events stored, 30 duplicates, 800 new leads, 1 rejected" "skipping exactly that line"
+check_err "bad.ndjson:50001: " "reporting it"
+
+done_testing

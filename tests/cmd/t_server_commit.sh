@@ -1,0 +1,122 @@
+# t_server_commit.sh - the tracking API's deferred writes (src/server/
+# server.c, writer.c): a request waiting for its commit holds no request
+# thread (its connection is suspended), so one group commit holds the
+# writes of many more connections than there are threads; every answer
+# still comes after the commit; a job that fails in the writer gets its
+# own error status and undoes nothing of the others; SIGTERM with
+# suspended requests answers or drops each of them and loses nothing
+# acknowledged; the WAL is checkpointed off the writer's thread.
+source "$(dirname "$0")/lib.sh"
+loadgen="$(dirname "$LEADQ")/tests/tools/loadgen"
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+start_server() { # ARGS...: sets url, port, spid
+	rm -f "$work/port"
+	"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/port" --quiet "$@" 2>>"$work/server.err" &
+	spid=$!
+	pids="$pids $spid"
+	for _ in $(seq 250); do [ -s "$work/port" ] && break; sleep 0.02; done
+	port=$(cat "$work/port")
+	url=http://127.0.0.1:$port
+}
+metric() { # NAME: its value from /metrics
+	curl -s -H "Authorization: Bearer $admin" "$url/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+}
+load() { # PREFIX CONNS REQUESTS BATCH: sets $load_out
+	: >"$work/sent.$1"
+	: >"$work/acked.$1"
+	load_out=$("$loadgen" --port "$port" --key "$ingest" --prefix "$1" --conns "$2" \
+		--requests "$3" --batch "$4" --seconds 120 --user "user-$1" \
+		--sent "$work/sent.$1" --acked "$work/acked.$1" 2>&1)
+}
+stored() { sql "select count(*) from events where msg_id glob '$1-*'"; }
+
+lq init
+lq model apply "$data/model_lifecycle.yaml"
+lq import leads "$data/leads.csv"
+ingest=$("$LEADQ" key create --role ingest --name commit 2>/dev/null | tail -n 1)
+admin=$("$LEADQ" key create --role admin --name commit 2>/dev/null | tail -n 1)
+[[ "$ingest" == lq_* && "$admin" == lq_* ]] && ok "keys" || not_ok "keys" "$ingest $admin"
+
+# ---- many connections, two request threads, few commits -------------------
+start_server --threads 2
+load c1 32 25 1
+check_eq "$(grep -o 'ok=[0-9]*' <<<"$load_out")" "ok=800" "32 connections x 25 requests on 2 request threads: all answered 200 ($load_out)"
+check_eq "$(stored c1)" "800" "every acknowledged event is stored"
+check_eq "$(sql "select count(*) - count(distinct msg_id) from events where msg_id glob 'c1-*'")" "0" "once"
+commits=$(metric leadq_commits_total)
+jobs=$(metric leadq_group_jobs_total)
+max=$(metric leadq_group_max_jobs)
+[ "$jobs" -ge 800 ] && [ "$commits" -lt $((jobs / 2)) ] \
+	&& ok "group commits hold many requests ($jobs jobs in $commits commits)" \
+	|| not_ok "group commits hold many requests" "$jobs jobs in $commits commits"
+# A request thread blocked until its commit would cap a group at the
+# number of threads (2).
+[ "$max" -gt 2 ] && ok "a group commit holds more requests than there are request threads (largest: $max)" \
+	|| not_ok "groups larger than the thread count" "largest group $max"
+check_eq "$(metric leadq_http_waiting_commit)" "0" "no request left waiting"
+
+# ---- a job that fails in the writer gets its own error ---------------------
+# (an event later than now passes the body's decoding and is refused by
+# the ingest session, on the writer thread)
+"$loadgen" --port "$port" --key "$ingest" --prefix c2 --conns 16 --requests 40 --batch 1 \
+	--seconds 120 --user user-c2 --sent "$work/sent.c2" --acked "$work/acked.c2" >"$work/load.c2" 2>&1 &
+lpid=$!
+pids="$pids $lpid"
+bad=0
+for i in $(seq 1 10); do
+	status=$(curl -s -o "$work/body" -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' \
+		--data-binary "{\"batch\":[{\"type\":\"track\",\"userId\":\"L1\",\"event\":\"ok\",\"messageId\":\"c2bad-$i\"},{\"type\":\"track\",\"userId\":\"L1\",\"event\":\"x\",\"messageId\":\"c2late-$i\",\"timestamp\":\"2026-04-01T00:00:00Z\"}]}" \
+		"$url/v1/batch")
+	[ "$status" = 400 ] && grep -q 'batch\[1\]: event time 2026-04-01T00:00:00Z is later than now' "$work/body" || bad=$((bad + 1))
+done
+wait "$lpid"
+check_eq "$bad" "0" "a batch whose second item fails in the writer is 400, naming the item, 10 times during load"
+check_eq "$(sql "select count(*) from events where msg_id glob 'c2bad-*' or msg_id glob 'c2late-*'")" "0" "nothing of the failed batches is stored"
+check_eq "$(grep -o 'ok=[0-9]*' "$work/load.c2")" "ok=640" "while every request of the load around them succeeded"
+check_eq "$(stored c2)" "640" "and is stored"
+
+# ---- the WAL is checkpointed by the checkpointer thread --------------------
+load c3 16 40 50
+check_eq "$(grep -o 'ok=[0-9]*' <<<"$load_out")" "ok=640" "a heavier load: 640 batches of 50 events"
+check_eq "$(stored c3)" "32000" "all stored"
+cps=$(metric leadq_checkpoints_total)
+[ "${cps:-0}" -ge 1 ] && ok "the checkpointer ran passive checkpoints ($cps)" || not_ok "checkpoints" "leadq_checkpoints_total=$cps"
+check_eq "$(metric leadq_inline_checkpoints_total)" "0" "the writer itself never checkpointed (the WAL stayed under its hard limit)"
+# Once the checkpointer has caught up (the load is over), the next commit
+# starts the WAL over: the log then holds one small transaction.
+sleep 0.5
+status=$(curl -s -o /dev/null -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' \
+	--data-binary '{"userId":"L1","event":"after","messageId":"c3-after"}' "$url/v1/track")
+read -r _ log_frames _ < <(sqlite3 "$LEADQ_DB" "pragma wal_checkpoint(passive)" | tr '|' ' ')
+[ "$status" = 200 ] && [ "${log_frames:-99999}" -lt 100 ] \
+	&& ok "after the load the WAL starts over ($log_frames frames after one more request)" \
+	|| not_ok "the WAL starts over" "status $status, $log_frames frames in the WAL"
+
+# ---- SIGTERM with suspended requests ----------------------------------------
+: >"$work/sent.c4"
+: >"$work/acked.c4"
+"$loadgen" --port "$port" --key "$ingest" --prefix c4 --conns 48 --seconds 30 --batch 1 \
+	--user user-c4 --sent "$work/sent.c4" --acked "$work/acked.c4" >"$work/load.c4" 2>&1 &
+lpid=$!
+pids="$pids $lpid"
+for _ in $(seq 500); do [ "$(wc -l <"$work/acked.c4")" -ge 300 ] && break; sleep 0.01; done
+waiting=$(metric leadq_http_waiting_commit)
+kill -TERM "$spid"
+wait "$spid"
+check_eq "$?" "0" "SIGTERM under load from 48 connections ($waiting waiting for a commit just before): exit 0"
+wait "$lpid"
+grep -q "stopped cleanly" "$work/server.err" && ok "stopped cleanly" || not_ok "stopped cleanly" "$(tail -3 "$work/server.err")"
+acked=$(sort -u "$work/acked.c4" | wc -l)
+missing=$(comm -23 <(sort -u "$work/acked.c4") <(sql "select msg_id from events where msg_id glob 'c4-*'" | sort) | wc -l)
+[ "$acked" -ge 300 ] && ok "$acked acknowledged before the stop ($(cat "$work/load.c4"))" || not_ok "acknowledged before the stop" "$acked"
+check_eq "$missing" "0" "every acknowledged event is stored"
+check_eq "$(sql "select count(*) - count(distinct msg_id) from events where msg_id glob 'c4-*'")" "0" "exactly once"
+phantom=$(comm -13 <(sort -u "$work/sent.c4") <(sql "select msg_id from events where msg_id glob 'c4-*'" | sort) | wc -l)
+check_eq "$phantom" "0" "nothing stored that was never sent"
+! grep -q 'internal error' "$work/server.err" \
+	&& ok "no internal error at shutdown (refused writes are 503)" || not_ok "no internal error" "$(tail -3 "$work/server.err")"
+check_eq "$(sql 'pragma integrity_check')" "ok" "integrity_check passes"
+
+done_testing

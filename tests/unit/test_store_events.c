@@ -1,0 +1,254 @@
+/*
+ * test_store_events.c - the events table of migration 6: batches stored
+ * with ids in arrival order and read back in (lead_id, at, id) order,
+ * de-duplication by msg_hash confirmed on the text (a collision never
+ * loses an event), the id counter across rollbacks and connections, and
+ * a database from before migration 6 keeping every event and its id.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "test_store_fixture.h"
+
+static void ev_set(lq_event *e, int64_t lead, lq_time at, const char *type,
+		   const char *msg_id)
+{
+	lq_event_init(e);
+	e->lead_id = lead;
+	e->at = at;
+	e->type = strdup(type);
+	e->msg_id = msg_id ? strdup(msg_id) : NULL;
+}
+
+static void evs_free(lq_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		lq_event_free(&ev[i]);
+}
+
+/* Add one event; returns the duplicate flag, *id its id. */
+static int add_one(lq_store *s, int64_t lead, lq_time at, const char *msg_id,
+		   int64_t *id)
+{
+	lq_event e;
+	lq_error err = {0};
+	int dup = -1;
+	ev_set(&e, lead, at, "page_view", msg_id);
+	assert_int_equal(lq_store_event_add(s, &e, &dup, &err), 0);
+	if (id)
+		*id = e.id;
+	lq_event_free(&e);
+	return dup;
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("sql failed: %s", msg ? msg : "?");
+	sqlite3_close(db);
+}
+
+static void test_batch_ids_dups_and_order(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	int64_t b = add_lead(f->s, "b@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	lq_event ev[5], *got = NULL;
+	unsigned char dup[5];
+	size_t n = 0;
+
+	ev_set(&ev[0], b, T0 + 30, "page_view", "m-1");
+	ev_set(&ev[1], a, T0 + 20, "page_view", "m-2");
+	ev_set(&ev[2], b, T0 + 10, "page_view", NULL);
+	ev_set(&ev[3], a, T0 + 20, "page_view", "m-1");   /* repeats ev[0] */
+	ev_set(&ev[4], a, T0 + 5, "email_open", "m-3");
+	lq_attrs_set(&ev[4].props, "url", lq_value_str("/pricing"));
+	assert_int_equal(lq_store_begin(f->s, &err), 0);
+	assert_int_equal(lq_store_events_add(f->s, ev, 5, dup, &err), 0);
+	assert_int_equal(lq_store_commit(f->s, &err), 0);
+	assert_int_equal(dup[0] + dup[1] + dup[2] + dup[4], 0);
+	assert_int_equal(dup[3], 1);
+	/* ids in arrival order, increasing */
+	assert_true(ev[0].id > 0);
+	assert_true(ev[1].id > ev[0].id);
+	assert_true(ev[2].id > ev[1].id);
+	assert_true(ev[4].id > ev[2].id);
+
+	/* a lead's events: by time, then id */
+	assert_int_equal(lq_store_lead_events(f->s, a, &got, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0].type, "email_open");
+	assert_int_equal(got[0].id, ev[4].id);
+	assert_string_equal(lq_attrs_get(&got[0].props, "url")->str, "/pricing");
+	assert_int_equal(got[1].id, ev[1].id);
+	assert_string_equal(got[1].msg_id, "m-2");
+	lq_events_free(got, n);
+	assert_int_equal(counts(f->s).events, 4);
+
+	/* a later batch and a single add see the stored ids */
+	assert_int_equal(add_one(f->s, a, T0, "m-3", NULL), 1);
+	assert_int_equal(add_one(f->s, a, T0, "m-4", NULL), 0);
+	assert_int_equal(counts(f->s).events, 5);
+	evs_free(ev, 5);
+}
+
+/* An event refused by lq_store_event_check refuses the whole batch. */
+static void test_batch_refuses_bad_event(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	lq_event ev[2];
+	unsigned char dup[2];
+
+	ev_set(&ev[0], a, T0, "page_view", "m-1");
+	ev_set(&ev[1], a, T0, "page_view", "m-2");
+	lq_attrs_set(&ev[1].props, "seconds", lq_value_num(1.0 / 0.0));
+	assert_int_equal(lq_store_event_check(&ev[1], &err), LQ_EINVAL);
+	assert_string_equal(err.msg, "attribute seconds is not a finite number");
+	lq_error_clear(&err);
+	assert_int_equal(lq_store_events_add(f->s, ev, 2, dup, &err), LQ_EINVAL);
+	assert_int_equal(counts(f->s).events, 0);
+	evs_free(ev, 2);
+}
+
+/* Two msg_ids with the same hash: a hash hit is a duplicate only when the
+ * text matches. The collision is forged by renaming a stored msg_id. */
+static void test_hash_collision_keeps_event(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	int dup = -1;
+	lq_event e;
+
+	assert_int_equal(add_one(f->s, a, T0, "m-1", NULL), 0);
+	lq_store_close(f->s);
+	f->s = NULL;
+	exec_sql(f->path, "UPDATE events SET msg_id = 'forged' "
+		 "WHERE msg_id = 'm-1'");
+	reopen(f);
+	/* same hash as the stored row, other text: stored */
+	assert_int_equal(add_one(f->s, a, T0 + 1, "m-1", NULL), 0);
+	assert_int_equal(add_one(f->s, a, T0 + 2, "m-1", NULL), 1);
+	assert_int_equal(counts(f->s).events, 2);
+	/* anonymous events compare the text too */
+	ev_set(&e, 0, T0, "page_view", "m-1");
+	assert_int_equal(lq_store_anon_event_add(f->s, "anon-1", &e, &dup, &err), 0);
+	assert_int_equal(dup, 1);
+	lq_event_free(&e);
+	ev_set(&e, 0, T0, "page_view", "m-9");
+	assert_int_equal(lq_store_anon_event_add(f->s, "anon-1", &e, &dup, &err), 0);
+	assert_int_equal(dup, 0);
+	lq_event_free(&e);
+}
+
+/* Ids are never given twice: not after a rollback (a gap is fine), not
+ * by two connections taking turns. */
+static void test_ids_across_rollback_and_connections(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	int64_t id1, id2, id3, id4;
+	lq_store *other = NULL;
+
+	assert_int_equal(add_one(f->s, a, T0, "m-1", &id1), 0);
+	assert_int_equal(lq_store_begin(f->s, &err), 0);
+	assert_int_equal(add_one(f->s, a, T0, "m-2", &id2), 0);
+	lq_store_rollback(f->s);
+	assert_true(id2 > id1);
+	assert_int_equal(add_one(f->s, a, T0, "m-2", &id3), 0);
+	assert_true(id3 > id1);
+
+	assert_int_equal(lq_store_open(f->path, 0, &other, &err), 0);
+	assert_int_equal(add_one(other, a, T0, "m-3", &id4), 0);
+	assert_true(id4 > id3);
+	assert_int_equal(add_one(f->s, a, T0, "m-4", &id1), 0);
+	assert_true(id1 > id4);
+	assert_int_equal(add_one(other, a, T0, "m-4", NULL), 1);
+	lq_store_close(other);
+	reopen(f);
+	assert_int_equal(add_one(f->s, a, T0, "m-5", &id2), 0);
+	assert_true(id2 > id1);
+}
+
+/* A database from before migration 6 (rowid events, msg_id index) keeps
+ * every event with its id; new ids follow the largest. */
+static void test_migration_keeps_events(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	int64_t b = add_lead(f->s, "b@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	lq_event *got = NULL;
+	size_t n = 0;
+	int64_t id;
+	char sql[1024];
+
+	lq_store_close(f->s);
+	f->s = NULL;
+	snprintf(sql, sizeof sql,
+		 "DROP TABLE events;"
+		 "DELETE FROM counters WHERE name = 'event_id';"
+		 "CREATE TABLE events (id INTEGER PRIMARY KEY,"
+		 " lead_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+		 " type TEXT NOT NULL, props TEXT, msg_id TEXT);"
+		 "CREATE UNIQUE INDEX events_msg_id ON events(msg_id)"
+		 " WHERE msg_id IS NOT NULL;"
+		 "CREATE INDEX events_lead_at ON events(lead_id, at);"
+		 "INSERT INTO events VALUES (3, %lld, %lld, 'page_view',"
+		 " '{\"url\":\"/pricing\"}', 'm-3');"
+		 "INSERT INTO events VALUES (7, %lld, %lld, 'email_open', NULL,"
+		 " NULL);"
+		 "INSERT INTO events VALUES (10, %lld, %lld, 'page_view', NULL,"
+		 " 'm-10');"
+		 "PRAGMA user_version = 5;",
+		 (long long)b, T0, (long long)a, T0 + 9, (long long)a, T0 + 1);
+	exec_sql(f->path, sql);
+	reopen(f);
+	assert_int_equal(lq_store_schema_version(f->s), 6);
+	assert_int_equal(counts(f->s).events, 3);
+	assert_int_equal(lq_store_lead_events(f->s, a, &got, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].id, 10);
+	assert_string_equal(got[0].msg_id, "m-10");
+	assert_int_equal(got[1].id, 7);
+	assert_null(got[1].msg_id);
+	lq_events_free(got, n);
+	assert_int_equal(lq_store_lead_events(f->s, b, &got, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, 3);
+	assert_string_equal(lq_attrs_get(&got[0].props, "url")->str, "/pricing");
+	lq_events_free(got, n);
+	/* migrated msg_ids still de-duplicate; ids go on after 10 */
+	assert_int_equal(add_one(f->s, a, T0, "m-3", NULL), 1);
+	assert_int_equal(add_one(f->s, b, T0, "m-10", NULL), 1);
+	assert_int_equal(add_one(f->s, a, T0, "m-11", &id), 0);
+	assert_int_equal(id, 11);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_batch_ids_dups_and_order,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_refuses_bad_event,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hash_collision_keeps_event,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids_across_rollback_and_connections,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_keeps_events,
+						setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
