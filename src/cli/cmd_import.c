@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -12,14 +13,16 @@
 static const char import_help[] =
 	"usage: leadq import leads FILE [--map COL=FIELD,...] [--stage S]\n"
 	"                               [--date-format FMT] [--format csv|ndjson]\n"
-	"       leadq import events FILE|- [--date-format FMT]\n"
+	"       leadq import events FILE|- [--date-format FMT] [--cache-mb N]\n"
 	"       leadq import stages FILE [--map COL=FIELD,...] [--stage S]\n"
 	"                               [--date-format FMT]\n"
 	"  every form also takes --skip-bad\n\n"
 	"leads    create or update leads from CSV or NDJSON (by external_id or\n"
 	"         email); --stage sets the stage new leads enter with\n"
 	"events   activity as NDJSON, one event a line (- reads stdin); events\n"
-	"         with an id seen before count once\n"
+	"         with an id seen before count once; --cache-mb sets the page\n"
+	"         cache the import may use, 16 to 16384 MiB (default 512, or\n"
+	"         $LEADQ_IMPORT_CACHE_MB): a file far larger than it is slower\n"
 	"stages   historic stage changes (columns lead, stage, at, actor,\n"
 	"         reason); --stage sets one stage for every row\n\n"
 	"--map          rename source columns: first_contact_date=created_at;\n"
@@ -80,10 +83,13 @@ static int parse_args(int argc, char **argv, import_args *a)
 		{"date-format", required_argument, 0, 'd'},
 		{"format", required_argument, 0, 'f'},
 		{"skip-bad", no_argument, 0, 'k'},
+		{"cache-mb", required_argument, 0, 'c'},
 		{"help", no_argument, 0, 'h'}, {0}};
+	const char *cache_mb = getenv("LEADQ_IMPORT_CACHE_MB");
 	int c;
-	while ((c = getopt_long(argc, argv, "m:s:d:f:kh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:s:d:f:kc:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c': cache_mb = optarg; break;
 		case 'm': a->opts.map_spec = optarg; break;
 		case 'd': a->opts.date_fmt = optarg; break;
 		case 'f': a->format = optarg; break;
@@ -103,6 +109,15 @@ static int parse_args(int argc, char **argv, import_args *a)
 	a->file = argv[optind];
 	if (a->kind == KIND_EVENTS && (a->opts.map_spec || a->opts.stage != LQ_STAGE_NONE))
 		return lq_cli_usage("import events", "--map and --stage apply to leads and stages only");
+	if (cache_mb && *cache_mb) {
+		char *end;
+		long mb = strtol(cache_mb, &end, 10);
+		if (*end || mb < 16 || mb > 16384)
+			return lq_cli_usage("import", "the page cache must be 16 to 16384 "
+					    "MiB, not '%s' (--cache-mb or "
+					    "LEADQ_IMPORT_CACHE_MB)", cache_mb);
+		a->opts.cache_mib = (int)mb;
+	}
 	return 0;
 }
 

@@ -96,6 +96,16 @@ lq_value lq_value_list_split(const char *s, char sep)
 	return list;
 }
 
+int lq_value_finite(const lq_value *v)
+{
+	if (v->kind == LQ_V_NUM)
+		return isfinite(v->num);
+	for (size_t i = 0; v->kind == LQ_V_LIST && i < v->n; i++)
+		if (!lq_value_finite(&v->items[i]))
+			return 0;
+	return 1;
+}
+
 lq_value lq_value_copy(const lq_value *v)
 {
 	lq_value c = *v;

@@ -39,6 +39,9 @@ lq_value lq_value_from_text(const char *s);
 lq_value lq_value_list_split(const char *s, char sep);
 void lq_value_list_push(lq_value *list, lq_value item); /* takes item */
 lq_value lq_value_copy(const lq_value *v);
+/* False when v is or holds a number that is not finite (JSON has no
+ * spelling for NaN or infinity). */
+int lq_value_finite(const lq_value *v);
 void lq_value_free(lq_value *v);               /* leaves it absent */
 
 /* Parse a whole string as a finite number; 0 on success. */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "io/json_span.h"
 #include "io/record_util.h"
 
 enum { KEY_LEAD, KEY_EMAIL, KEY_EXTERNAL_ID, NKEYS };
@@ -125,87 +126,21 @@ static int key_at(struct ctx *c, const char *name, const cJSON *v,
  * line's top-level members (the line is valid JSON: cJSON parsed it);
  * anything unexpected gives up, and the props are encoded as before. */
 
-static const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++;
-	return p;
-}
-
-/* p at '"': just past the closing quote, NULL when none. */
-static const char *skip_string(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '"')
-			return p + 1;
-	}
-	return NULL;
-}
-
-/* Past one value: a string, an object or array (strings inside skipped),
- * or a scalar up to the next delimiter; NULL when the text ends first. */
-static const char *skip_value(const char *p, const char *end)
-{
-	int depth = 0;
-	while (p && p < end) {
-		char ch = *p;
-		if (ch == '"') {
-			p = skip_string(p, end);
-		} else if (ch == '{' || ch == '[') {
-			depth++;
-			p++;
-		} else if (ch == '}' || ch == ']') {
-			if (depth-- == 0)
-				return p;
-			p++;
-		} else if (ch == ',' && depth == 0) {
-			return p;
-		} else {
-			p++;
-		}
-		if (depth == 0 && (ch == '"' || ch == '}' || ch == ']'))
-			return p;
-	}
-	return NULL;
-}
-
 /* The text of the top-level member "properties" (any case). */
 static int props_span(const char *line, size_t len, const char **start,
 		      size_t *n)
 {
-	const char *end = line + len, *p = skip_ws(line, end), *k, *v;
-	if (p == end || *p++ != '{')
-		return -1;
-	for (;;) {
-		p = skip_ws(p, end);
-		if (p == end || *p != '"')
-			return -1;
-		k = p + 1;
-		p = skip_string(p, end);
-		if (!p)
-			return -1;
-		int is_props = p - k - 1 == 10 && !memchr(k, '\\', 10) &&
-			       strncasecmp(k, "properties", 10) == 0;
-		p = skip_ws(p, end);
-		if (p == end || *p++ != ':')
-			return -1;
-		v = skip_ws(p, end);
-		p = skip_value(v, end);
-		if (!p)
-			return -1;
-		if (is_props) {
-			while (p > v && strchr(" \t\r\n", p[-1]))
-				p--;
-			*start = v;
-			*n = (size_t)(p - v);
+	const char *p = line, *end = line + len;
+	lq_json_member m;
+	while (lq_json_next_member(&p, end, &m) == 1) {
+		if (m.key_len == 10 && !memchr(m.key, '\\', 10) &&
+		    strncasecmp(m.key, "properties", 10) == 0) {
+			*start = m.value;
+			*n = (size_t)(m.value_end - m.value);
 			return *n ? 0 : -1;
 		}
-		p = skip_ws(p, end);
-		if (p == end || *p++ != ',')
-			return -1;
 	}
+	return -1;
 }
 
 /* True when every member is a string or a number and none is dropped or

@@ -10,106 +10,40 @@
  */
 #include "io/segment_internal.h"
 
+#include "io/json_span.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-static const char *ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* p at '"': just past the closing quote, NULL when unterminated. */
-static const char *skip_str(const char *p, const char *end)
-{
-	for (p++; p < end; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '"')
-			return p + 1;
-	}
-	return NULL;
-}
-
-static int ends_scalar(char c)
-{
-	return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' ||
-	       c == '\n' || c == '\r';
-}
-
-/* Just past the value starting at p, NULL when malformed. */
-static const char *skip_value(const char *p, const char *end)
-{
-	int depth = 0;
-
-	if (p >= end)
-		return NULL;
-	if (*p == '"')
-		return skip_str(p, end);
-	if (*p != '{' && *p != '[') {
-		while (p < end && !ends_scalar(*p))
-			p++;
-		return p;
-	}
-	while (p < end) {
-		if (*p == '"') {
-			if (!(p = skip_str(p, end)))
-				return NULL;
-			continue;
-		}
-		if (*p == '{' || *p == '[')
-			depth++;
-		else if ((*p == '}' || *p == ']') && --depth == 0)
-			return p + 1;
-		p++;
-	}
-	return NULL;
-}
 
 /* The value of the k-th member of the object at p: [*vs, *ve). */
 static int member_value(const char *p, const char *end, size_t k,
 			const char **vs, const char **ve)
 {
-	p = ws(p, end);
-	if (p >= end || *p++ != '{')
-		return -1;
-	for (size_t i = 0;; i++) {
-		p = ws(p, end);
-		if (p >= end || *p != '"' || !(p = skip_str(p, end)))
-			return -1;
-		p = ws(p, end);
-		if (p >= end || *p++ != ':')
-			return -1;
-		p = ws(p, end);
-		const char *start = p;
-		if (!(p = skip_value(p, end)))
-			return -1;
+	lq_json_member m;
+	for (size_t i = 0; lq_json_next_member(&p, end, &m) == 1; i++) {
 		if (i == k) {
-			*vs = start;
-			*ve = p;
+			*vs = m.value;
+			*ve = m.value_end;
 			return 0;
 		}
-		p = ws(p, end);
-		if (p >= end || *p++ != ',')
-			return -1;
 	}
+	return -1;
 }
 
 /* Sizes of the n items of the array in [p, end). */
 static int array_sizes(const char *p, const char *end, size_t *sizes,
 		       size_t n)
 {
-	p = ws(p, end);
+	p = lq_json_ws(p, end);
 	if (p >= end || *p++ != '[')
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		p = ws(p, end);
+		p = lq_json_ws(p, end);
 		const char *start = p;
-		if (!(p = skip_value(p, end)))
+		if (!(p = lq_json_skip_value(p, end)))
 			return -1;
 		sizes[i] = (size_t)(p - start);
-		p = ws(p, end);
+		p = lq_json_ws(p, end);
 		if (p >= end || *p++ != (i + 1 < n ? ',' : ']'))
 			return -1;
 	}

@@ -8,7 +8,7 @@
  * line is reported with its number); the events are then stored in
  * batches (event_batch.c) and scored in file order. The import's
  * connection gets a larger page cache while it runs (the whole file is one
- * transaction): LEADQ_IMPORT_CACHE_MB MiB, default IMPORT_CACHE_MB.
+ * transaction): opts->cache_mib MiB, default LQ_IMPORT_CACHE_MIB.
  */
 #include "service/service.h"
 
@@ -21,17 +21,10 @@
 
 /* Events held per batch: one sorted write each. */
 #define IMPORT_EVENT_BATCH 32768
-/* Page cache of the import's connection, MiB (bounded: 16..16384). */
-#define IMPORT_CACHE_MB 512
-
-static int64_t import_cache_kib(void)
+static int64_t import_cache_kib(const lq_import_opts *opts)
 {
-	const char *v = getenv("LEADQ_IMPORT_CACHE_MB");
-	char *end;
-	long mb = v ? strtol(v, &end, 10) : IMPORT_CACHE_MB;
-	if (!v || *end || mb < 16 || mb > 16384)
-		mb = IMPORT_CACHE_MB;
-	return (int64_t)mb * 1024;
+	int mib = opts->cache_mib > 0 ? opts->cache_mib : LQ_IMPORT_CACHE_MIB;
+	return (int64_t)mib * 1024;
 }
 
 static int event_line(lq_import_run *run, const char *line, size_t len,
@@ -68,7 +61,7 @@ int lq_service_import_events(lq_service *svc, FILE *in, const char *name,
 				    ? run.ws.limit : IMPORT_EVENT_BATCH);
 	run.events = &batch;
 	if (rc == 0)
-		rc = lq_store_cache_size(svc->store, import_cache_kib(), err);
+		rc = lq_store_cache_size(svc->store, import_cache_kib(opts), err);
 	if (rc == 0)
 		rc = lq_import_ndjson(&run, in, LQ_EVENTREC_MAX_LINE, event_line, err);
 	if (rc == 0)

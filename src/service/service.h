@@ -57,12 +57,16 @@ int lq_service_model_shown(lq_service *svc, lq_model_row *out, lq_error *err);
 
 /* ---- imports (all-or-nothing per file unless skip_bad) ------------------- */
 
+#define LQ_IMPORT_CACHE_MIB 512
+
 typedef struct lq_import_opts {
 	const char *map_spec;     /* --map "col=field,...", may be NULL */
 	const char *date_fmt;     /* --date-format, NULL = ISO 8601 */
 	int skip_bad;             /* reject bad lines, load the rest */
 	lq_stage stage;           /* leads: entry stage; stages: fixed stage;
 				     LQ_STAGE_NONE when not given */
+	int cache_mib;            /* events: page cache while importing, MiB;
+				     0: LQ_IMPORT_CACHE_MIB */
 } lq_import_opts;
 
 typedef struct lq_import_report {

@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,16 +201,6 @@ int lq_store_event_add(lq_store *s, lq_event *e, int *duplicate,
 	return rc ? rc : s->ops->event_add(s, e, duplicate, err);
 }
 
-static int value_finite(const lq_value *v)
-{
-	if (v->kind == LQ_V_NUM)
-		return isfinite(v->num);
-	for (size_t i = 0; v->kind == LQ_V_LIST && i < v->n; i++)
-		if (!value_finite(&v->items[i]))
-			return 0;
-	return 1;
-}
-
 int lq_store_event_check(const lq_event *e, lq_error *err)
 {
 	if (!e->type || !*e->type)
@@ -217,7 +208,7 @@ int lq_store_event_check(const lq_event *e, lq_error *err)
 	if (e->lead_id <= 0)
 		return lq_error_set(err, LQ_EINVAL, "event has no lead");
 	for (size_t i = 0; i < e->props.n; i++)
-		if (!value_finite(&e->props.items[i].val))
+		if (!lq_value_finite(&e->props.items[i].val))
 			return lq_error_set(err, LQ_EINVAL, "attribute %s is not "
 					    "a finite number",
 					    e->props.items[i].key);
@@ -262,7 +253,7 @@ int lq_store_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 {
 	if (!fn)
 		return lq_error_set(err, LQ_EINVAL, "no callback for events");
-	return s->ops->events_each(s, fn, ctx, err);
+	return s->ops->events_range(s, INT64_MIN, INT64_MAX, NULL, fn, ctx, err);
 }
 
 /* ---- bulk passes ---------------------------------------------------------- */

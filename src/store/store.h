@@ -113,9 +113,10 @@ int lq_store_cache_size(lq_store *s, int64_t kib, lq_error *err);
 int lq_store_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 			 size_t *n, lq_error *err);
 void lq_events_free(lq_event *ev, size_t n);
-/* Call fn for every stored event ordered by (lead_id, at, id); fn returns
- * non-zero to stop (that value is returned). The event is borrowed for the
- * call only. */
+/* Call fn for every stored event ordered by (lead_id, at, id), with every
+ * property and no msg_id (lq_store_events_range over every lead); fn
+ * returns non-zero to stop (that value is returned). The event is
+ * borrowed for the call only. */
 typedef int (*lq_event_fn)(void *ctx, const lq_event *e);
 int lq_store_events_each(lq_store *s, lq_event_fn fn, void *ctx,
 			 lq_error *err);

@@ -60,8 +60,6 @@ struct lq_store_ops {
 	int (*lead_id_max)(lq_store *s, int64_t *out, lq_error *err);
 	int (*open_peer)(lq_store *s, lq_store **out, lq_error *err);
 	int (*begin_read)(lq_store *s, lq_error *err);
-	int (*events_each)(lq_store *s, lq_event_fn fn, void *ctx,
-			   lq_error *err);
 
 	int (*score_put)(lq_store *s, const lq_score_row *r, lq_error *err);
 	int (*score_get)(lq_store *s, int64_t lead_id, lq_score_row *out,

@@ -105,16 +105,6 @@ static int exec(lq_sqlite *q, const char *sql, lq_error *err,
 
 /* ---- JSON columns --------------------------------------------------------- */
 
-static int value_finite(const lq_value *v)
-{
-	if (v->kind == LQ_V_NUM)
-		return isfinite(v->num);
-	for (size_t i = 0; v->kind == LQ_V_LIST && i < v->n; i++)
-		if (!value_finite(&v->items[i]))
-			return 0;
-	return 1;
-}
-
 static int bind_failed(sqlite3_stmt *st, lq_error *err)
 {
 	return lq_error_set(err, LQ_EIO, "cannot bind json: %s",
@@ -138,7 +128,7 @@ int lq_store_sqlite_bind_attrs(sqlite3_stmt *st, int idx, const lq_attrs *a,
 	if (a->n == 0)
 		return bind_json(st, idx, NULL, err);
 	for (size_t i = 0; i < a->n; i++)
-		if (!value_finite(&a->items[i].val))
+		if (!lq_value_finite(&a->items[i].val))
 			return lq_error_set(err, LQ_EINVAL, "attribute %s is not "
 					    "a finite number", a->items[i].key);
 	lq_buf_reset(buf);
@@ -151,7 +141,7 @@ int lq_store_sqlite_bind_value(sqlite3_stmt *st, int idx, const lq_value *v,
 {
 	if (v->kind == LQ_V_ABSENT)
 		return bind_json(st, idx, NULL, err);
-	if (!value_finite(v))
+	if (!lq_value_finite(v))
 		return lq_error_set(err, LQ_EINVAL, "list holds a number that "
 				    "is not finite");
 	lq_buf_reset(buf);
@@ -526,7 +516,6 @@ static const struct lq_store_ops sqlite_ops = {
 	.events_add = lq_store_sqlite_events_add,
 	.cache_size = sqlite_cache_size,
 	.lead_events = lq_store_sqlite_lead_events,
-	.events_each = lq_store_sqlite_events_each,
 	.leads_range = lq_store_sqlite_leads_range,
 	.events_range = lq_store_sqlite_events_range,
 	.lead_id_max = lq_store_sqlite_lead_id_max,

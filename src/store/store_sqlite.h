@@ -46,7 +46,6 @@ enum sq_stmt {
 	SQ_EVENT_ID_GET,
 	SQ_EVENT_ID_PUT,
 	SQ_LEAD_EVENTS,
-	SQ_EVENTS_EACH,
 	SQ_SCORE_PUT,
 	SQ_SCORE_GET,
 	SQ_QUEUE_EACH,
@@ -211,6 +210,19 @@ void lq_store_sqlite_read_score(sqlite3_stmt *st, int col, int copy,
 void lq_store_sqlite_release_account(lq_account *a);
 void lq_store_sqlite_release_lead(lq_lead *l);
 
+/* A row of a lead listing (SQ_LEAD_COLS, SQ_ACCOUNT_COLS, SQ_SCORE_COLS
+ * from column 0) as borrowed records: the account and score are there
+ * when has_account / has_score. Release with lq_store_sqlite_release_listing. */
+typedef struct sq_listing_row {
+	lq_lead lead;
+	lq_account account;
+	lq_score_row score;
+	int has_account, has_score;
+} sq_listing_row;
+int lq_store_sqlite_read_listing(sqlite3_stmt *st, sq_listing_row *r,
+				 lq_error *err);
+void lq_store_sqlite_release_listing(sq_listing_row *r);
+
 /* Backend operations, one per lq_store_ops entry. */
 int lq_store_sqlite_model_add(lq_store *s, const char *name, const char *text,
 			      lq_time applied_at, int64_t *version,
@@ -264,8 +276,6 @@ int lq_store_sqlite_identity_link(lq_store *s, const char *anonymous_id,
 				  int64_t lead_id, lq_time at, lq_error *err);
 int lq_store_sqlite_stage_changes_each(lq_store *s, lq_stage_change_fn fn,
 				       void *ctx, lq_error *err);
-int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,
-				lq_error *err);
 int lq_store_sqlite_leads_range(lq_store *s, int64_t from, int64_t to,
 				lq_lead_take_fn fn, void *ctx, lq_error *err);
 int lq_store_sqlite_events_range(lq_store *s, int64_t from, int64_t to,

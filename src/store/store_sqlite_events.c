@@ -341,31 +341,6 @@ free_events:
 	return rc;
 }
 
-int lq_store_sqlite_events_each(lq_store *s, lq_event_fn fn, void *ctx,
-				lq_error *err)
-{
-	lq_sqlite *q = sq_handle(s);
-	sqlite3_stmt *st = q->stmt[SQ_EVENTS_EACH];
-	lq_event e;
-	int rc;
-
-	if (sqlite3_stmt_busy(st))
-		return lq_error_set(err, LQ_EINTERNAL, "cannot walk events from "
-				    "inside a walk over events");
-	while ((rc = lq_store_sqlite_row(q, st, err, "read events")) == 1) {
-		rc = read_event(st, 0, &e, err);
-		if (!rc) {
-			rc = fn(ctx, &e);
-			lq_attrs_free(&e.props);
-		}
-		if (rc) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	return rc;
-}
-
 /* ---- anonymous visitors ----------------------------------------------------- */
 
 int lq_store_sqlite_anon_event_add(lq_store *s, const char *anonymous_id,

@@ -364,34 +364,44 @@ int lq_store_sqlite_lead_put(lq_store *s, lq_lead *l, lq_error *err)
 
 /* ---- listing ---------------------------------------------------------------- */
 
+int lq_store_sqlite_read_listing(sqlite3_stmt *st, sq_listing_row *r,
+				 lq_error *err)
+{
+	const int acol = SQ_LEAD_NCOLS, scol = SQ_LEAD_NCOLS + SQ_ACCOUNT_NCOLS;
+	int rc = lq_store_sqlite_read_lead(st, 0, 0, &r->lead, err);
+
+	if (rc)
+		return rc;
+	lq_account_init(&r->account);
+	r->has_account = !sq_is_null(st, acol);
+	r->has_score = !sq_is_null(st, scol);
+	if (r->has_account &&
+	    (rc = lq_store_sqlite_read_account(st, acol, 0, &r->account, err))) {
+		lq_store_sqlite_release_lead(&r->lead);
+		return rc;
+	}
+	if (r->has_score)
+		lq_store_sqlite_read_score(st, scol, 0, &r->score);
+	return 0;
+}
+
+void lq_store_sqlite_release_listing(sq_listing_row *r)
+{
+	lq_store_sqlite_release_account(&r->account);
+	lq_store_sqlite_release_lead(&r->lead);
+}
+
 /* Read the current row of SQ_LEADS_EACH as borrowed records and call fn. */
 static int call_with_row(sqlite3_stmt *st, lq_lead_fn fn, void *ctx,
 			 lq_error *err)
 {
-	const int acol = SQ_LEAD_NCOLS, scol = SQ_LEAD_NCOLS + SQ_ACCOUNT_NCOLS;
-	int has_account = !sq_is_null(st, acol);
-	int has_score = !sq_is_null(st, scol);
-	lq_lead lead;
-	lq_account account;
-	lq_score_row score;
-	int rc;
-
-	rc = lq_store_sqlite_read_lead(st, 0, 0, &lead, err);
+	sq_listing_row r;
+	int rc = lq_store_sqlite_read_listing(st, &r, err);
 	if (rc)
 		return rc;
-	lq_account_init(&account);
-	if (has_account) {
-		rc = lq_store_sqlite_read_account(st, acol, 0, &account, err);
-		if (rc)
-			goto release_lead;
-	}
-	if (has_score)
-		lq_store_sqlite_read_score(st, scol, 0, &score);
-	rc = fn(ctx, &lead, has_account ? &account : NULL,
-		has_score ? &score : NULL);
-	lq_store_sqlite_release_account(&account);
-release_lead:
-	lq_store_sqlite_release_lead(&lead);
+	rc = fn(ctx, &r.lead, r.has_account ? &r.account : NULL,
+		r.has_score ? &r.score : NULL);
+	lq_store_sqlite_release_listing(&r);
 	return rc;
 }
 

@@ -65,31 +65,14 @@ int lq_store_sqlite_queue_count(lq_store *s, const lq_queue_filter *f,
 static int call_with_row(sqlite3_stmt *st, lq_queue_fn fn, void *ctx,
 			 lq_error *err)
 {
-	const int acol = SQ_LEAD_NCOLS, scol = SQ_LEAD_NCOLS + SQ_ACCOUNT_NCOLS;
-	const int rcol = scol + SQ_SCORE_NCOLS;
-	int has_account = !sq_is_null(st, acol);
-	int has_score = !sq_is_null(st, scol);
-	lq_lead lead;
-	lq_account account;
-	lq_score_row score;
-	int rc;
-
-	rc = lq_store_sqlite_read_lead(st, 0, 0, &lead, err);
+	const int rcol = SQ_LEAD_NCOLS + SQ_ACCOUNT_NCOLS + SQ_SCORE_NCOLS;
+	sq_listing_row r;
+	int rc = lq_store_sqlite_read_listing(st, &r, err);
 	if (rc)
 		return rc;
-	lq_account_init(&account);
-	if (has_account) {
-		rc = lq_store_sqlite_read_account(st, acol, 0, &account, err);
-		if (rc)
-			goto release_lead;
-	}
-	if (has_score)
-		lq_store_sqlite_read_score(st, scol, 0, &score);
-	rc = fn(ctx, &lead, has_account ? &account : NULL,
-		has_score ? &score : NULL, sq_col_real(st, rcol));
-	lq_store_sqlite_release_account(&account);
-release_lead:
-	lq_store_sqlite_release_lead(&lead);
+	rc = fn(ctx, &r.lead, r.has_account ? &r.account : NULL,
+		r.has_score ? &r.score : NULL, sq_col_real(st, rcol));
+	lq_store_sqlite_release_listing(&r);
 	return rc;
 }
 

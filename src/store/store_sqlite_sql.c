@@ -126,9 +126,6 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"SELECT " SQ_EVENT_COLS " FROM events e WHERE e.lead_id = ?1 "
 		"ORDER BY e.at, e.id",
 	/* Walks the table in primary-key order: no sort step. */
-	[SQ_EVENTS_EACH] =
-		"SELECT " SQ_EVENT_COLS " FROM events e "
-		"ORDER BY e.lead_id, e.at, e.id",
 
 	/* Bulk passes (store_sqlite_scan.c): a range of leads by id, and
 	 * the events of a range of leads in (lead_id, at, id) order. */

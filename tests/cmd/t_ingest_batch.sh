@@ -58,4 +58,15 @@ check_rc 0 "--skip-bad imports the rest"
 check_out "70000 records, 69969 events stored, 30 duplicates, 800 new leads, 1 rejected" "skipping exactly that line"
 check_err "bad.ndjson:50001: " "reporting it"
 
+# the import's page cache: a small one gives the same database
+fresh
+lq import events "$work/events.ndjson" --cache-mb 16
+check_rc 0 "an import with a 16 MiB page cache"
+check_out "70000 records, 69970 events stored, 30 duplicates" "stores the same events"
+lq import events "$work/events.ndjson" --cache-mb 8
+check_rc 2 "a page cache under 16 MiB is refused"
+check_err "must be 16 to 16384 MiB, not '8'" "saying the bounds"
+LEADQ_IMPORT_CACHE_MB=lots lq import events "$work/events.ndjson"
+check_rc 2 "so is a LEADQ_IMPORT_CACHE_MB that is not a number"
+
 done_testing

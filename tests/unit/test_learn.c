@@ -24,6 +24,7 @@
 #include "engine/draft_model.h"
 #include "engine/learn_data.h"
 #include "service/service.h"
+#include "test_service_fixture.h"
 
 #define T0 1735689600000LL     /* 2025-01-01T00:00:00Z */
 #define NOW (T0 + 400 * LQ_MS_DAY)
@@ -40,7 +41,7 @@ typedef struct gen {
 } gen;
 
 typedef struct fx {
-	char dir[64], path[128];
+	svc_db db;
 	lq_service *svc;
 	int label[NLEADS];
 	int referral[NLEADS];
@@ -185,28 +186,14 @@ static void generate(fx *f, const gen *g, uint64_t seed)
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	lq_error err = {0};
-	snprintf(f->dir, sizeof f->dir, "/tmp/leadq-learn-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/leadq.db", f->dir);
-	if (lq_service_open(f->path, 1, NOW, &f->svc, &err))
-		return -1;
 	*state = f;
-	return 0;
+	return svc_db_open(&f->db, "learn", NOW, &f->svc);
 }
 
 static int teardown(void **state)
 {
 	fx *f = *state;
-	const char *suffix[] = {"", "-wal", "-shm"};
-	char p[160];
-	lq_service_close(f->svc);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	svc_db_close(&f->db, f->svc);
 	free(f);
 	return 0;
 }

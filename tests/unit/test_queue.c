@@ -25,42 +25,28 @@
 #include "engine/followup.h"
 #include "service/service.h"
 #include "store/store.h"
+#include "test_service_fixture.h"
 
 #define T0 1772323200000LL   /* 2026-03-01T00:00:00Z: data's `now` */
 #define HOUR 3600000LL
 #define DAY (24 * HOUR)
 
 typedef struct fx {
-	char dir[64];
-	char path[128];
+	svc_db db;
 	lq_service *svc;
 } fx;
 
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	lq_error err = {0};
-	snprintf(f->dir, sizeof f->dir, "/tmp/leadq-queue-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/leadq.db", f->dir);
-	if (lq_service_open(f->path, 1, T0, &f->svc, &err))
-		return -1;
 	*state = f;
-	return 0;
+	return svc_db_open(&f->db, "queue", T0, &f->svc);
 }
 
 static int teardown(void **state)
 {
 	fx *f = *state;
-	const char *suffix[] = {"", "-wal", "-shm"};
-	char p[160];
-	lq_service_close(f->svc);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	svc_db_close(&f->db, f->svc);
 	free(f);
 	return 0;
 }
@@ -81,7 +67,7 @@ static void reopen_service(fx *f, lq_time now)
 {
 	lq_error err = {0};
 	lq_service_close(f->svc);
-	assert_int_equal(lq_service_open(f->path, 0, now, &f->svc, &err), 0);
+	assert_int_equal(lq_service_open(f->db.path, 0, now, &f->svc, &err), 0);
 }
 
 static void apply_model(fx *f, const char *yaml)
@@ -121,7 +107,7 @@ static int64_t sql_int(fx *f, const char *sql)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int64_t n;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -135,7 +121,7 @@ static void sql_exec(fx *f, const char *sql)
 {
 	sqlite3 *db;
 	char *msg = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
