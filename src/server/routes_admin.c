@@ -58,50 +58,29 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 	lq_buf_addf(b, "# HELP leadq_http_request_seconds_total Time spent answering.\n"
 		       "# TYPE leadq_http_request_seconds_total counter\n"
 		       "leadq_http_request_seconds_total %.6f\n", (double)m.micros / 1e6);
-	lq_buf_addf(b, "# HELP leadq_events_ingested_total Events stored through the API.\n"
-		       "# TYPE leadq_events_ingested_total counter\n"
-		       "leadq_events_ingested_total %llu\n", (unsigned long long)w.events);
-	lq_buf_addf(b, "# HELP leadq_events_duplicate_total Events dropped as already seen.\n"
-		       "# TYPE leadq_events_duplicate_total counter\n"
-		       "leadq_events_duplicate_total %llu\n", (unsigned long long)w.duplicates);
-	lq_buf_addf(b, "# HELP leadq_commits_total Group commits of the writer.\n"
-		       "# TYPE leadq_commits_total counter\n"
-		       "leadq_commits_total %llu\n", (unsigned long long)w.commits);
-	lq_buf_addf(b, "# HELP leadq_writer_jobs_total Jobs the writer ran (requests that write).\n"
-		       "# TYPE leadq_writer_jobs_total counter\n"
-		       "leadq_writer_jobs_total %llu\n", (unsigned long long)w.jobs);
-	lq_buf_addf(b, "# HELP leadq_group_jobs_total Jobs committed in group commits.\n"
-		       "# TYPE leadq_group_jobs_total counter\n"
-		       "leadq_group_jobs_total %llu\n", (unsigned long long)w.group_jobs);
-	lq_buf_addf(b, "# HELP leadq_group_max_jobs The largest group commit, in jobs.\n"
-		       "# TYPE leadq_group_max_jobs gauge\n"
-		       "leadq_group_max_jobs %llu\n", (unsigned long long)w.group_max);
-	lq_buf_addf(b, "# HELP leadq_writer_queued Jobs waiting for the writer.\n"
-		       "# TYPE leadq_writer_queued gauge\n"
-		       "leadq_writer_queued %llu\n", (unsigned long long)w.queued);
-	lq_buf_addf(b, "# HELP leadq_http_waiting_commit Requests suspended until their commit.\n"
-		       "# TYPE leadq_http_waiting_commit gauge\n"
-		       "leadq_http_waiting_commit %llu\n",
-		    (unsigned long long)__atomic_load_n(&s->waiting, __ATOMIC_ACQUIRE));
-	lq_buf_addf(b, "# HELP leadq_checkpoints_total Passive WAL checkpoints of the checkpointer thread.\n"
-		       "# TYPE leadq_checkpoints_total counter\n"
-		       "leadq_checkpoints_total %llu\n",
-		    (unsigned long long)lq_checkpointer_count(s->checkpointer));
-	lq_buf_addf(b, "# HELP leadq_inline_checkpoints_total WAL checkpoints the writer ran itself (WAL over its hard limit).\n"
-		       "# TYPE leadq_inline_checkpoints_total counter\n"
-		       "leadq_inline_checkpoints_total %llu\n",
-		    (unsigned long long)w.inline_checkpoints);
-	lq_buf_addf(b, "# HELP leadq_queue_depth MQLs waiting for sales.\n"
-		       "# TYPE leadq_queue_depth gauge\nleadq_queue_depth %lld\n",
-		    (long long)c.mqls);
-	lq_buf_addf(b, "# HELP leadq_outbox_pending Alerts waiting for delivery.\n"
-		       "# TYPE leadq_outbox_pending gauge\nleadq_outbox_pending %lld\n",
-		    (long long)c.outbox_pending);
-	lq_buf_addf(b, "# HELP leadq_outbox_dead Alerts that gave up.\n"
-		       "# TYPE leadq_outbox_dead gauge\nleadq_outbox_dead %lld\n",
-		    (long long)c.outbox_dead);
-	lq_buf_addf(b, "# HELP leadq_leads Leads stored.\n# TYPE leadq_leads gauge\n"
-		       "leadq_leads %lld\n", (long long)c.leads);
+	const struct { const char *name, *type, *help; unsigned long long v; } g[] = {
+		{"leadq_events_ingested_total", "counter", "Events stored through the API.", w.events},
+		{"leadq_events_duplicate_total", "counter", "Events dropped as already seen.", w.duplicates},
+		{"leadq_commits_total", "counter", "Group commits of the writer.", w.commits},
+		{"leadq_writer_jobs_total", "counter", "Jobs the writer ran (requests that write).", w.jobs},
+		{"leadq_group_jobs_total", "counter", "Jobs committed in group commits.", w.group_jobs},
+		{"leadq_group_max_jobs", "gauge", "The largest group commit, in jobs.", w.group_max},
+		{"leadq_writer_queued", "gauge", "Jobs waiting for the writer.", w.queued},
+		{"leadq_http_waiting_commit", "gauge", "Requests suspended until their commit.",
+		 __atomic_load_n(&s->waiting, __ATOMIC_ACQUIRE)},
+		{"leadq_checkpoints_total", "counter", "Passive WAL checkpoints of the checkpointer thread.",
+		 lq_checkpointer_count(s->checkpointer)},
+		{"leadq_inline_checkpoints_total", "counter",
+		 "WAL checkpoints the writer ran itself (WAL over its hard limit).", w.inline_checkpoints},
+		{"leadq_queue_depth", "gauge", "MQLs waiting for sales.", (unsigned long long)c.mqls},
+		{"leadq_outbox_pending", "gauge", "Alerts waiting for delivery.",
+		 (unsigned long long)c.outbox_pending},
+		{"leadq_outbox_dead", "gauge", "Alerts that gave up.", (unsigned long long)c.outbox_dead},
+		{"leadq_leads", "gauge", "Leads stored.", (unsigned long long)c.leads},
+	};
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+		lq_buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", g[i].name,
+			    g[i].help, g[i].name, g[i].type, g[i].name, g[i].v);
 	res->status = 200;
 	res->content_type = "text/plain; version=0.0.4";
 	return 0;
