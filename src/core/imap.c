@@ -78,3 +78,16 @@ void lq_imap_free(lq_imap *m)
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
+
+uint64_t lq_str_hash64(const char *s, uint64_t seed)
+{
+	uint64_t h = seed;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}

@@ -28,4 +28,11 @@ void lq_imap_each(const lq_imap *m, void (*fn)(void *ctx, void *val),
 void lq_imap_clear(lq_imap *m);   /* forget every entry, keep capacity */
 void lq_imap_free(lq_imap *m);
 
+/* A 64-bit hash of a string (FNV-1a from seed, then murmur3's 64-bit
+ * finaliser), for keying the map by text. Stable: the store keeps
+ * lq_str_hash64(msg_id, LQ_HASH_SEED) in the events table, so it must
+ * never change. */
+#define LQ_HASH_SEED 1469598103934665603ULL
+uint64_t lq_str_hash64(const char *s, uint64_t seed);
+
 #endif

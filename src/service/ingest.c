@@ -83,12 +83,7 @@ typedef struct key_entry {
 
 static int64_t key_hash(char kind, const char *key)
 {
-	uint64_t h = 1469598103934665603ULL ^ (unsigned char)kind;
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
+	uint64_t h = lq_str_hash64(key, LQ_HASH_SEED ^ (unsigned char)kind);
 	return h ? (int64_t)h : 1;      /* 0 is the map's empty key */
 }
 
@@ -222,14 +217,12 @@ static int check_time(lq_service *svc, lq_time at, lq_error *err)
 
 /* Store ev for lead_id and score it. The lead's work is loaded before
  * the event is stored: a work rebuilt from the stored events must not
- * count it twice. */
+ * count it twice. (lq_store_event_add checks the event.) */
 static int add_for_lead(lq_import_run *run, lq_event *ev, int *duplicate,
 			lq_error *err)
 {
 	lq_lead_work *w;
-	int rc = lq_store_event_check(ev, err);
-	if (rc == 0)
-		rc = lq_workset_get(run->svc, &run->ws, ev->lead_id, &w, err);
+	int rc = lq_workset_get(run->svc, &run->ws, ev->lead_id, &w, err);
 	if (rc == 0)
 		rc = lq_store_event_add(run->svc->store, ev, duplicate, err);
 	if (rc || *duplicate) {

@@ -57,7 +57,7 @@ lq_lead_work *lq_work_new(lq_service *svc, lq_lead *lead, lq_account *account)
 	return w;
 }
 
-void lq_work_replay_start(lq_service *svc, lq_lead_work *w)
+static void replay_start(lq_service *svc, lq_lead_work *w)
 {
 	lq_engagement_free(&w->eng);
 	lq_engagement_init(&w->eng, svc->model);
@@ -83,7 +83,7 @@ static int work_replay(lq_service *svc, lq_lead_work *w, lq_error *err)
 	int rc = lq_store_lead_events(svc->store, w->lead.id, &ev, &n, err);
 	if (rc)
 		return rc;
-	lq_work_replay_start(svc, w);
+	replay_start(svc, w);
 	for (size_t i = 0; i < n; i++)
 		lq_work_replay_event(svc, w, &ev[i]);
 	lq_events_free(ev, n);

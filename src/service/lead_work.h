@@ -40,11 +40,11 @@ int lq_work_load(lq_service *svc, int64_t lead_id, lq_lead_work **out,
 lq_lead_work *lq_work_new(lq_service *svc, lq_lead *lead,
 			  lq_account *account);
 
-/* Rebuild the engagement state from stored events (a rescore): start from
- * nothing, then replay every event of the lead, oldest first. Events
- * before the lead's engagement_since do not count. Both only read svc
- * (its model and now): a reading thread may replay while another writes. */
-void lq_work_replay_start(lq_service *svc, lq_lead_work *w);
+/* Rebuild the engagement state from stored events (a rescore): on a new
+ * work (lq_work_new, nothing counted yet), replay every event of the
+ * lead, oldest first. Events before the lead's engagement_since do not
+ * count. Only reads svc (its model and now): a reading thread may replay
+ * while another writes. */
 void lq_work_replay_event(lq_service *svc, lq_lead_work *w,
 			  const lq_event *ev);
 

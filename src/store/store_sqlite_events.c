@@ -16,45 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/imap.h"
 #include "store/store_sqlite.h"
 
-/* Fill out from the current row (SQ_EVENT_COLS at column 0). Without copy
- * the strings are borrowed from st and only props must be released. */
-static int read_event(sqlite3_stmt *st, int copy, lq_event *out,
-		      lq_error *err)
+/* Fill out (owned strings) from the current row (SQ_EVENT_COLS at
+ * column 0). */
+static int read_event(sqlite3_stmt *st, lq_event *out, lq_error *err)
 {
 	lq_event_init(out);
 	out->id = sq_col_int(st, 0);
 	out->lead_id = sq_col_int(st, 1);
-	out->msg_id = sq_col_text(st, 2, copy);
-	out->type = sq_col_text(st, 3, copy);
+	out->msg_id = sq_col_text(st, 2, 1);
+	out->type = sq_col_text(st, 3, 1);
 	out->at = sq_col_int(st, 4);
 	if (lq_store_sqlite_col_attrs(st, 5, &out->props) == 0)
 		return 0;
-	if (copy) {
-		lq_event_free(out);
-	} else {
-		lq_attrs_free(&out->props);
-	}
+	lq_event_free(out);
 	return lq_error_set(err, LQ_EIO, "event %lld has malformed properties "
 			    "in the database", (long long)sq_col_int(st, 0));
 }
 
 /* ---- msg_id hashes and the id counter -------------------------------------- */
 
-/* FNV-1a, then a 64-bit finaliser (murmur3's): stable across versions -
- * stored in msg_hash, never change it. */
+/* Stored in msg_hash: lq_str_hash64 is stable across versions. */
 static int64_t msg_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return (int64_t)h;
+	return (int64_t)lq_str_hash64(s, LQ_HASH_SEED);
 }
 
 /* SQL lq_msg_hash(text): NULL stays NULL (migration 6 fills msg_hash). */
@@ -324,7 +311,7 @@ int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 			cap = cap ? cap * 2 : 16;
 			ev = lq_xrealloc(ev, cap * sizeof *ev);
 		}
-		rc = read_event(st, 1, &ev[len], err);
+		rc = read_event(st, &ev[len], err);
 		if (rc) {
 			sqlite3_reset(st);
 			goto free_events;
@@ -368,7 +355,7 @@ int lq_store_sqlite_anon_event_add(lq_store *s, const char *anonymous_id,
 
 static int read_anon_event(sqlite3_stmt *st, void *row, lq_error *err)
 {
-	return read_event(st, 1, row, err);
+	return read_event(st, row, err);
 }
 
 static void release_events(void *rows, size_t n)
