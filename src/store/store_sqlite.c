@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/json_attrs.h"
 #include "store/store_sqlite.h"
 #include "store/store_sqlite_learn.h"
 
@@ -155,7 +156,8 @@ int lq_store_sqlite_col_attrs(sqlite3_stmt *st, int i, lq_attrs *out)
 
 	if (!json)
 		return 0;
-	return lq_attrs_from_json(json, out) == 0 ? 0 : -1;
+	return lq_json_attrs_keys(json, (size_t)sqlite3_column_bytes(st, i),
+				  NULL, out) == 0 ? 0 : -1;
 }
 
 int lq_store_sqlite_col_value(sqlite3_stmt *st, int i, lq_value *out)

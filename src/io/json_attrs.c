@@ -1,0 +1,145 @@
+/*
+ * json_attrs.c - stored JSON objects to lq_attrs without a cJSON tree
+ * (see json_attrs.h). The general decoder (core/value.c) defines the
+ * result; this one takes the common shape only and says so otherwise.
+ */
+#include "io/json_attrs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/json_span.h"
+
+/* cJSON reads at most this many characters of a number. */
+#define NUMBER_MAX 63
+
+enum { FLAT_OK = 0, FLAT_GIVE_UP = 1 };
+
+/* Whether the member named key (key_len bytes) is wanted: as a whole
+ * name (prefix 0), or as the start of a dotted one (prefix 1). */
+static int wanted(const char *const *keys, const char *key, size_t key_len,
+		  int prefix)
+{
+	if (!keys)
+		return 1;
+	for (; *keys; keys++) {
+		if (strncmp(*keys, key, key_len) != 0)
+			continue;
+		if (prefix ? (*keys)[key_len] == '.' : (*keys)[key_len] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
+/* A number exactly as cJSON reads it: the whole span, strtod. */
+static int number_value(const char *p, const char *end, lq_value *out)
+{
+	char text[NUMBER_MAX + 1], *stop;
+	size_t n = (size_t)(end - p);
+
+	if (n == 0 || n > NUMBER_MAX || strspn(p, "0123456789+-eE.") < n)
+		return FLAT_GIVE_UP;     /* strtod alone takes 0x10, inf, nan */
+	memcpy(text, p, n);
+	text[n] = '\0';
+	double x = strtod(text, &stop);
+	if (stop != text + n)
+		return FLAT_GIVE_UP;
+	*out = lq_value_num(x);
+	return FLAT_OK;
+}
+
+static int is_word(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(end - p) == n && memcmp(p, word, n) == 0;
+}
+
+/* The value of one wanted member; absent for null (as cJSON's decoder
+ * does). */
+static int member_value(const lq_json_member *m, lq_value *out)
+{
+	const char *p = m->value, *end = m->value_end;
+
+	*out = LQ_VALUE_ABSENT;
+	if (*p == '"') {
+		if (memchr(p + 1, '\\', (size_t)(end - p - 1)))
+			return FLAT_GIVE_UP;
+		*out = lq_value_strn(p + 1, (size_t)(end - p - 2));
+		return FLAT_OK;
+	}
+	if (is_word(p, end, "true") || is_word(p, end, "false")) {
+		*out = lq_value_strn(p, (size_t)(end - p));
+		return FLAT_OK;
+	}
+	if (is_word(p, end, "null"))
+		return FLAT_OK;
+	if (*p == '-' || (*p >= '0' && *p <= '9'))
+		return number_value(p, end, out);
+	return FLAT_GIVE_UP;
+}
+
+/* One member into attrs, if wanted. */
+static int take_member(const lq_json_member *m, const char *const *keys,
+		       lq_attrs *attrs)
+{
+	char key[256];
+	lq_value v;
+
+	if (m->key_len >= sizeof key || memchr(m->key, '\\', m->key_len))
+		return FLAT_GIVE_UP;
+	if (*m->value == '{')   /* nested: flattened names, the general way */
+		return wanted(keys, m->key, m->key_len, 1) ? FLAT_GIVE_UP
+							   : FLAT_OK;
+	if (!wanted(keys, m->key, m->key_len, 0))
+		return FLAT_OK;
+	if (member_value(m, &v) != FLAT_OK)
+		return FLAT_GIVE_UP;
+	if (v.kind == LQ_V_ABSENT)
+		return FLAT_OK;
+	memcpy(key, m->key, m->key_len);
+	key[m->key_len] = '\0';
+	lq_attrs_set(attrs, key, v);
+	return FLAT_OK;
+}
+
+static void attrs_move(lq_attrs *dst, lq_attrs *src)
+{
+	if (dst->n == 0) {
+		lq_attrs_free(dst);
+		*dst = *src;
+		*src = (lq_attrs){0};
+		return;
+	}
+	for (size_t i = 0; i < src->n; i++) {
+		lq_attrs_set(dst, src->items[i].key, src->items[i].val);
+		src->items[i].val = LQ_VALUE_ABSENT;
+	}
+	lq_attrs_free(src);
+}
+
+int lq_json_attrs_flat(const char *json, size_t len, const char *const *keys,
+		       lq_attrs *out)
+{
+	const char *pos = json, *end = json + len;
+	lq_attrs got = {0};
+	lq_json_member m;
+	int more;
+
+	while ((more = lq_json_next_member(&pos, end, &m)) == 1)
+		if (take_member(&m, keys, &got) != FLAT_OK)
+			break;
+	if (more != 0) {
+		lq_attrs_free(&got);
+		return FLAT_GIVE_UP;
+	}
+	attrs_move(out, &got);
+	return FLAT_OK;
+}
+
+int lq_json_attrs_keys(const char *json, size_t len, const char *const *keys,
+		       lq_attrs *out)
+{
+	if (lq_json_attrs_flat(json, len, keys, out) == FLAT_OK)
+		return 0;
+	return lq_attrs_from_json_keys(json, keys, out);
+}
