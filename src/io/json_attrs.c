@@ -54,15 +54,14 @@ static int is_word(const char *p, const char *end, const char *word)
 	return (size_t)(end - p) == n && memcmp(p, word, n) == 0;
 }
 
-/* The value of one wanted member; absent for null (as cJSON's decoder
- * does). */
-static int member_value(const lq_json_member *m, lq_value *out)
+/* A scalar: a string without escapes, a number, true, false (as the
+ * strings cJSON's decoder makes of them) or null (absent). */
+static int scalar_value(const char *p, const char *end, lq_value *out)
 {
-	const char *p = m->value, *end = m->value_end;
-
 	*out = LQ_VALUE_ABSENT;
 	if (*p == '"') {
-		if (memchr(p + 1, '\\', (size_t)(end - p - 1)))
+		if (end - p < 2 || end[-1] != '"' ||
+		    memchr(p + 1, '\\', (size_t)(end - p - 1)))
 			return FLAT_GIVE_UP;
 		*out = lq_value_strn(p + 1, (size_t)(end - p - 2));
 		return FLAT_OK;
@@ -76,6 +75,42 @@ static int member_value(const lq_json_member *m, lq_value *out)
 	if (*p == '-' || (*p >= '0' && *p <= '9'))
 		return number_value(p, end, out);
 	return FLAT_GIVE_UP;
+}
+
+/* An array of scalars: a list of its strings and numbers (nulls left
+ * out, as cJSON's decoder does). */
+static int list_value(const char *p, const char *end, lq_value *out)
+{
+	lq_value list = LQ_VALUE_ABSENT, item;
+
+	list.kind = LQ_V_LIST;
+	p = lq_json_ws(p + 1, end);
+	if (p < end && *p == ']')
+		return *out = list, FLAT_OK;
+	while (p < end) {
+		const char *item_end = lq_json_skip_value(p, end);
+		if (!item_end || *p == '[' || *p == '{' ||
+		    scalar_value(p, item_end, &item) != FLAT_OK)
+			break;
+		if (item.kind != LQ_V_ABSENT)
+			lq_value_list_push(&list, item);
+		p = lq_json_ws(item_end, end);
+		if (p < end && *p == ']')
+			return *out = list, FLAT_OK;
+		if (p >= end || *p != ',')
+			break;
+		p = lq_json_ws(p + 1, end);
+	}
+	lq_value_free(&list);
+	return FLAT_GIVE_UP;
+}
+
+static int value_flat(const char *p, const char *end, lq_value *out)
+{
+	*out = LQ_VALUE_ABSENT;
+	if (p >= end)
+		return FLAT_GIVE_UP;
+	return *p == '[' ? list_value(p, end, out) : scalar_value(p, end, out);
 }
 
 /* One member into attrs, if wanted. */
@@ -92,7 +127,7 @@ static int take_member(const lq_json_member *m, const char *const *keys,
 							   : FLAT_OK;
 	if (!wanted(keys, m->key, m->key_len, 0))
 		return FLAT_OK;
-	if (member_value(m, &v) != FLAT_OK)
+	if (value_flat(m->value, m->value_end, &v) != FLAT_OK)
 		return FLAT_GIVE_UP;
 	if (v.kind == LQ_V_ABSENT)
 		return FLAT_OK;
@@ -134,6 +169,17 @@ int lq_json_attrs_flat(const char *json, size_t len, const char *const *keys,
 	}
 	attrs_move(out, &got);
 	return FLAT_OK;
+}
+
+int lq_json_value_flat(const char *json, size_t len, lq_value *out)
+{
+	const char *end = json + len, *p = lq_json_ws(json, end);
+	const char *value_end = lq_json_skip_value(p, end);
+
+	*out = LQ_VALUE_ABSENT;
+	if (!value_end || *p == '{' || lq_json_ws(value_end, end) != end)
+		return FLAT_GIVE_UP;
+	return value_flat(p, value_end, out);
 }
 
 int lq_json_attrs_keys(const char *json, size_t len, const char *const *keys,

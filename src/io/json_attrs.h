@@ -7,8 +7,8 @@
  * CPU. This decoder walks the text once with the span walker
  * (json_span.h) and copies only the members wanted. It handles the flat
  * objects leadq stores (string values without escapes, numbers, true,
- * false, null); anything else it leaves to the general decoder
- * (lq_attrs_from_json_keys in core/value.c), whose result is the
+ * false, null, arrays of those); anything else it leaves to the general
+ * decoder (lq_attrs_from_json_keys in core/value.c), whose result is the
  * reference: both give the same map for every valid JSON text this one
  * accepts (leadq stores only text it parsed). It does not check members
  * it skips, so it is for stored text, not for input.
@@ -27,6 +27,10 @@
  * is then left as it was. */
 int lq_json_attrs_flat(const char *json, size_t len, const char *const *keys,
 		       lq_attrs *out);
+
+/* One JSON value (a scalar, or an array of scalars) as the general
+ * decoder makes it of an object member: 0, or 1 as above (out absent). */
+int lq_json_value_flat(const char *json, size_t len, lq_value *out);
 
 /* lq_json_attrs_flat, else the general decoder: 0, or -1 when the text is
  * not a JSON object. */

@@ -166,11 +166,15 @@ int lq_store_sqlite_col_value(sqlite3_stmt *st, int i, lq_value *out)
 	lq_attrs tmp = LQ_ATTRS_INIT;
 	cJSON *wrap, *val;
 	int rc = -1;
+	size_t len;
 
 	*out = LQ_VALUE_ABSENT;
 	if (!json)
 		return 0;
-	val = cJSON_ParseWithLength(json, (size_t)sqlite3_column_bytes(st, i));
+	len = (size_t)sqlite3_column_bytes(st, i);
+	if (lq_json_value_flat(json, len, out) == 0)
+		return 0;
+	val = cJSON_ParseWithLength(json, len);
 	if (!val)
 		return -1;
 	/* Reuse the attrs decoder: {"v": <column>} holds one value. */

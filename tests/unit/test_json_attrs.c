@@ -63,6 +63,8 @@ static void test_flat_objects_taken(void **state)
 	assert_true(same_both_ways("{\"a\":1,\"a\":\"two\"}", NULL)); /* last wins */
 	assert_true(same_both_ways("{\"\":1}", NULL));
 	assert_true(same_both_ways("{\"url\":\"caf\xc3\xa9\"}", url_only));
+	assert_true(same_both_ways("{\"tags\":[\"a\", 2, true, null, -1e2],"
+				   "\"none\":[ ]}", NULL));
 	/* unwanted nested values are skipped, not decoded */
 	assert_true(same_both_ways("{\"utm\":{\"source\":\"x\"},\"list\":[1,2],"
 				   "\"url\":\"/\"}", url_only));
@@ -74,7 +76,9 @@ static void test_other_shapes_left_to_cjson(void **state)
 	assert_false(same_both_ways("{\"u\\u0072l\":\"x\"}", url_only));
 	assert_false(same_both_ways("{\"plan\":{\"name\":\"pro\"}}", url_and_plan));
 	assert_false(same_both_ways("{\"plan\":{\"name\":\"pro\"}}", NULL));
-	assert_false(same_both_ways("{\"tags\":[\"a\",2]}", NULL));
+	assert_false(same_both_ways("{\"tags\":[[1]]}", NULL));
+	assert_false(same_both_ways("{\"tags\":[{\"a\":1}]}", NULL));
+	assert_false(same_both_ways("{\"tags\":[\"a\\\"\"]}", NULL));
 	assert_false(same_both_ways("[1,2]", NULL));
 	assert_false(same_both_ways("\"text\"", NULL));
 	assert_false(same_both_ways("{\"a\":1", NULL));
@@ -95,7 +99,8 @@ static void test_random_flat_objects(void **state)
 					     "-0", "1e-3", "12345678901234567890",
 					     "true", "false", "null", "\"x y\"",
 					     "\"\\n\"", "{\"b\":1}", "[]", "0.5",
-					     "-1E+2", "1.", "01"};
+					     "-1E+2", "1.", "01", "[\"a\",1]",
+					     "[]", "[null, true]"};
 	static const char *const *key_sets[] = {NULL, url_only, url_and_plan};
 	const size_t nn = sizeof names / sizeof *names;
 	const size_t nv = sizeof values / sizeof *values;
@@ -117,12 +122,55 @@ static void test_random_flat_objects(void **state)
 	}
 }
 
+/* One value, as lq_store_sqlite_col_value reads a column: the same as
+ * the general decoder gives for {"v": value}. */
+static void same_value(const char *text, int flat_expected)
+{
+	char json[256];
+	lq_attrs general = LQ_ATTRS_INIT;
+	lq_value fast;
+	int flat = lq_json_value_flat(text, strlen(text), &fast) == 0;
+
+	assert_int_equal(flat, flat_expected);
+	if (!flat) {
+		assert_int_equal(fast.kind, LQ_V_ABSENT);
+		return;
+	}
+	snprintf(json, sizeof json, "{\"v\":%s}", text);
+	assert_int_equal(lq_attrs_from_json_keys(json, NULL, &general), 0);
+	lq_attrs fast_map = LQ_ATTRS_INIT;
+	if (fast.kind != LQ_V_ABSENT)
+		lq_attrs_set(&fast_map, "v", fast);
+	char *a = attrs_text(&fast_map), *b = attrs_text(&general);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	lq_attrs_free(&fast_map);
+	lq_attrs_free(&general);
+}
+
+static void test_single_values(void **state)
+{
+	same_value("[\"Salesforce\",\"HubSpot\"]", 1);
+	same_value(" [ ] ", 1);
+	same_value("42", 1);
+	same_value("\"text\"", 1);
+	same_value("null", 1);
+	same_value("[1,null,\"x\"]", 1);
+	same_value("{\"a\":1}", 0);
+	same_value("[1,", 0);
+	same_value("[1] x", 0);
+	same_value("", 0);
+	same_value("\"a\\u0041\"", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flat_objects_taken),
 		cmocka_unit_test(test_other_shapes_left_to_cjson),
 		cmocka_unit_test(test_random_flat_objects),
+		cmocka_unit_test(test_single_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
