@@ -256,11 +256,9 @@ static lq_value value_from_cjson(const cJSON *j)
 	return LQ_VALUE_ABSENT;
 }
 
-/* With a key list: is name one of the keys (whole), or the start of one
- * followed by a dot (prefix)? Without one, every name is wanted. */
-static int key_wanted(const char *const *keys, const char *name, int prefix)
+int lq_attrs_key_wanted(const char *const *keys, const char *name, size_t len,
+			int prefix)
 {
-	size_t len = strlen(name);
 	if (!keys)
 		return 1;
 	for (; *keys; keys++) {
@@ -270,6 +268,11 @@ static int key_wanted(const char *const *keys, const char *name, int prefix)
 			return 1;
 	}
 	return 0;
+}
+
+static int key_wanted(const char *const *keys, const char *name, int prefix)
+{
+	return lq_attrs_key_wanted(keys, name, strlen(name), prefix);
 }
 
 static void attrs_add_object(lq_attrs *out, const cJSON *obj, lq_buf *prefix,

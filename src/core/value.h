@@ -80,6 +80,11 @@ int lq_attrs_from_json(const char *json, lq_attrs *out);
  * less the other keys, without building them. */
 int lq_attrs_from_json_keys(const char *json, const char *const *keys,
 			    lq_attrs *out);
+/* With a key list (flattened names, NULL terminated): is name (len
+ * bytes) one of the keys (prefix 0), or the start of one followed by a
+ * dot (prefix 1)? Without one (NULL), every name is wanted. */
+int lq_attrs_key_wanted(const char *const *keys, const char *name, size_t len,
+			int prefix);
 /* Same from a parsed cJSON object (type erased to keep cJSON out of this
  * header); -1 when obj is not an object. */
 int lq_attrs_from_cjson(const void *obj, lq_attrs *out);

@@ -15,22 +15,6 @@
 
 enum { FLAT_OK = 0, FLAT_GIVE_UP = 1 };
 
-/* Whether the member named key (key_len bytes) is wanted: as a whole
- * name (prefix 0), or as the start of a dotted one (prefix 1). */
-static int wanted(const char *const *keys, const char *key, size_t key_len,
-		  int prefix)
-{
-	if (!keys)
-		return 1;
-	for (; *keys; keys++) {
-		if (strncmp(*keys, key, key_len) != 0)
-			continue;
-		if (prefix ? (*keys)[key_len] == '.' : (*keys)[key_len] == '\0')
-			return 1;
-	}
-	return 0;
-}
-
 /* A number exactly as cJSON reads it: the whole span, strtod. */
 static int number_value(const char *p, const char *end, lq_value *out)
 {
@@ -122,10 +106,11 @@ static int take_member(const lq_json_member *m, const char *const *keys,
 
 	if (m->key_len >= sizeof key || memchr(m->key, '\\', m->key_len))
 		return FLAT_GIVE_UP;
-	if (*m->value == '{')   /* nested: flattened names, the general way */
-		return wanted(keys, m->key, m->key_len, 1) ? FLAT_GIVE_UP
-							   : FLAT_OK;
-	if (!wanted(keys, m->key, m->key_len, 0))
+	if (*m->value == '{') {  /* nested: flattened names, the general way */
+		int nested = lq_attrs_key_wanted(keys, m->key, m->key_len, 1);
+		return nested ? FLAT_GIVE_UP : FLAT_OK;
+	}
+	if (!lq_attrs_key_wanted(keys, m->key, m->key_len, 0))
 		return FLAT_OK;
 	if (value_flat(m->value, m->value_end, &v) != FLAT_OK)
 		return FLAT_GIVE_UP;
