@@ -10,7 +10,7 @@ BUILD := build
 ASAN := build-asan
 FUZZ := build-fuzz
 FUZZ_TIME ?= 25
-FUZZ_TARGETS := fuzz_expr fuzz_model fuzz_event fuzz_segment fuzz_csv fuzz_http
+FUZZ_TARGETS := fuzz_expr fuzz_model fuzz_event fuzz_segment fuzz_csv fuzz_json_attrs fuzz_http
 DATA ?= ../shared/data
 
 .PHONY: all build asan fuzz-build fuzz test demo bench bootstrap clean

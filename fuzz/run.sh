@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$build" && pwd) || exit 1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-targets="fuzz_expr fuzz_model fuzz_event fuzz_segment fuzz_csv fuzz_http"
+targets="fuzz_expr fuzz_model fuzz_event fuzz_segment fuzz_csv fuzz_json_attrs fuzz_http"
 n=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -97,6 +97,15 @@ static int value_flat(const char *p, const char *end, lq_value *out)
 	return *p == '[' ? list_value(p, end, out) : scalar_value(p, end, out);
 }
 
+/* Whether c can start a JSON value. Checked for skipped members too: the
+ * span walker takes only the four JSON white-space characters as space
+ * and cJSON every byte up to 32, so a value written after, say, a 0x13
+ * would otherwise be read as a member of the outer object. */
+static int value_start(char c)
+{
+	return c && strchr("\"{[-0123456789tfn", c) != NULL;
+}
+
 /* One member into attrs, if wanted. */
 static int take_member(const lq_json_member *m, const char *const *keys,
 		       lq_attrs *attrs)
@@ -104,7 +113,8 @@ static int take_member(const lq_json_member *m, const char *const *keys,
 	char key[256];
 	lq_value v;
 
-	if (m->key_len >= sizeof key || memchr(m->key, '\\', m->key_len))
+	if (m->key_len >= sizeof key || memchr(m->key, '\\', m->key_len) ||
+	    !value_start(*m->value))
 		return FLAT_GIVE_UP;
 	if (*m->value == '{') {  /* nested: flattened names, the general way */
 		int nested = lq_attrs_key_wanted(keys, m->key, m->key_len, 1);
