@@ -25,10 +25,29 @@
 typedef struct lq_event_input {
 	lq_event event;    /* msg_id, type, at, props; ids are 0 */
 	char *lead_key;    /* email (lowercased) or external id, as given */
+	int in_arena;      /* the strings, props included, live in the arena
+			      given to lq_eventrec_decode: never free them */
 } lq_event_input;
 
 void lq_eventrec_init(lq_event_input *in);
-void lq_eventrec_free(lq_event_input *in);   /* releases fields, re-inits */
+/* Releases the fields (unless in_arena), re-inits. */
+void lq_eventrec_free(lq_event_input *in);
+
+/* Memory shared by the decoded strings of many events that are dropped
+ * together (a batch held for one write): chunks reused from batch to
+ * batch instead of some ten mallocs and frees per event, and each event's
+ * texts side by side. */
+typedef struct lq_eventrec_arena {
+	struct lq_eventrec_chunk **chunks;
+	size_t n;          /* chunks allocated */
+	size_t cur;        /* the one being filled */
+	size_t used;       /* bytes of it given out */
+} lq_eventrec_arena;
+
+void lq_eventrec_arena_init(lq_eventrec_arena *a);
+/* Every event decoded into it is gone; its chunks are kept. */
+void lq_eventrec_arena_reset(lq_eventrec_arena *a);
+void lq_eventrec_arena_free(lq_eventrec_arena *a);
 
 /* Decode one line (len bytes; need not be NUL-terminated). Keys (case-
  * insensitive): id (string or number, optional, stored as event.msg_id),
@@ -52,5 +71,16 @@ void lq_eventrec_free(lq_event_input *in);   /* releases fields, re-inits */
  *   "properties: expected an object" */
 int lq_eventrec_from_json(const char *line, size_t len, const char *date_fmt,
 			  lq_event_input *out, lq_error *err);
+/* The same, with the strings in arena (NULL: the heap) when the line is
+ * plain enough to be decoded without a cJSON tree: out->in_arena is then
+ * set and out is valid until the arena is reset; on the heap otherwise. */
+int lq_eventrec_decode(const char *line, size_t len, const char *date_fmt,
+		       lq_eventrec_arena *arena, lq_event_input *out,
+		       lq_error *err);
+/* The cJSON way alone, which decodes every line the other way does not
+ * take: both must give the same event and the same error for any line
+ * (fuzz/fuzz_event.c and tests/unit/test_event_json.c compare them). */
+int lq_eventrec_from_cjson(const char *line, size_t len, const char *date_fmt,
+			   lq_event_input *out, lq_error *err);
 
 #endif

@@ -2,7 +2,8 @@
  * ndjson_lines.h - read newline-delimited records (NDJSON) one line at a
  * time with its line number, refusing lines longer than a bound so memory
  * stays independent of the input. Blank lines are skipped; a trailing CR
- * is dropped.
+ * is dropped. The reader reads ahead of the line it returns, so the
+ * stream is for it alone until it is freed.
  */
 #ifndef LQ_NDJSON_LINES_H
 #define LQ_NDJSON_LINES_H
@@ -17,8 +18,11 @@ typedef struct lq_ndjson_lines {
 	const char *name;  /* for messages */
 	size_t max;        /* longest line accepted, in bytes */
 	int line;          /* 1-based number of the line last returned */
-	char *buf;
+	char *buf;         /* the line returned */
 	size_t cap;
+	char *ahead;       /* read from in, not yet returned: */
+	size_t pos, end;   /* ahead[pos..end) */
+	int eof;           /* in gave all it had */
 } lq_ndjson_lines;
 
 void lq_ndjson_lines_init(lq_ndjson_lines *r, FILE *in, const char *name,

@@ -32,13 +32,24 @@ int lq_rec_str(const char *field, const char *s, size_t max, char **out,
 	       lq_error *err)
 {
 	*out = NULL;
-	if (!s)
-		return 0;
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
+	return s ? lq_rec_strn(field, s, strlen(s), max, out, err) : 0;
+}
+
+void lq_rec_trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+int lq_rec_strn(const char *field, const char *s, size_t n, size_t max,
+		char **out, lq_error *err)
+{
+	*out = NULL;
+	lq_rec_trim(&s, &n);
 	if (n > max)
 		return lq_rec_fail(err, field, "%s: longer than %zu bytes",
 				   field, max);
@@ -205,19 +216,25 @@ int lq_rec_json_object(const char *line, size_t len, const char *what,
 	return 0;
 }
 
+size_t lq_rec_num_text(double x, char out[LQ_REC_NUM_TEXT])
+{
+	int n;
+	if (x == floor(x) && fabs(x) < 1e15)
+		n = snprintf(out, LQ_REC_NUM_TEXT, "%.0f", x);
+	else
+		n = snprintf(out, LQ_REC_NUM_TEXT, "%.17g", x);
+	return n < 0 ? 0 : (size_t)n;
+}
+
 char *lq_rec_json_text(const cJSON *j)
 {
-	char num[64];
+	char num[LQ_REC_NUM_TEXT];
 
 	if (cJSON_IsString(j))
 		return lq_xstrdup(j->valuestring);
 	if (!cJSON_IsNumber(j))
 		return NULL;
-	double x = j->valuedouble;
-	if (x == floor(x) && fabs(x) < 1e15)
-		snprintf(num, sizeof num, "%.0f", x);
-	else
-		snprintf(num, sizeof num, "%.17g", x);
+	lq_rec_num_text(j->valuedouble, num);
 	return lq_xstrdup(num);
 }
 

@@ -27,6 +27,12 @@ int lq_rec_fail(lq_error *err, const char *field, const char *fmt, ...)
 int lq_rec_str(const char *field, const char *s, size_t max, char **out,
 	       lq_error *err);
 
+/* The same over s[0..n) (no NUL needed), for text that lies in a line. */
+int lq_rec_strn(const char *field, const char *s, size_t n, size_t max,
+		char **out, lq_error *err);
+/* Narrow s[0..*n) to its text without leading/trailing white space. */
+void lq_rec_trim(const char **s, size_t *n);
+
 /* Parse a time with fmt (strptime) or ISO 8601 when fmt is NULL. Errors:
  * "<field>: 'v' does not match the date format '<fmt>'",
  * "<field>: 'v' is not an ISO 8601 time (e.g. 2026-03-01T10:00:00Z)",
@@ -56,6 +62,9 @@ int lq_rec_json_object(const char *line, size_t len, const char *what,
 /* A JSON string or number as text (numbers without a fraction print as
  * integers); NULL for other types. Caller frees. */
 char *lq_rec_json_text(const cJSON *j);
+/* A number as lq_rec_json_text spells it, into out; returns its length. */
+#define LQ_REC_NUM_TEXT 64
+size_t lq_rec_num_text(double x, char out[LQ_REC_NUM_TEXT]);
 
 /* Lowercase a lead key in place when it is an email (holds '@'). */
 void lq_rec_lead_key(char *key);

@@ -7,6 +7,11 @@
  * events, and the batch's own events must not count twice. The working
  * set is made roomy enough first, so no work is evicted while the batch
  * holds pointers to them.
+ *
+ * Lines are decoded into the batch's arena (lq_eventrec_decode): the
+ * strings of most held events live there and go all at once when the
+ * batch is dropped; the others (lines decoded the cJSON way) are freed
+ * one by one.
  */
 #include "service/event_batch.h"
 
@@ -19,14 +24,18 @@ void lq_event_batch_init(lq_event_batch *b, size_t cap)
 {
 	memset(b, 0, sizeof *b);
 	b->cap = cap ? cap : 1;
+	lq_eventrec_arena_init(&b->arena);
 }
 
-void lq_event_batch_take(lq_event_batch *b, lq_event *ev)
+void lq_event_batch_take(lq_event_batch *b, lq_event_input *in)
 {
-	if (!b->ev)
+	if (!b->ev) {
 		b->ev = lq_xmalloc(b->cap * sizeof *b->ev);
-	b->ev[b->n++] = *ev;
-	lq_event_init(ev);
+		b->in_arena = lq_xmalloc(b->cap);
+	}
+	b->in_arena[b->n] = (unsigned char)in->in_arena;
+	b->ev[b->n++] = in->event;
+	lq_event_init(&in->event);
 }
 
 int lq_event_batch_full(const lq_event_batch *b)
@@ -37,8 +46,10 @@ int lq_event_batch_full(const lq_event_batch *b)
 static void drop_events(lq_event_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
-		lq_event_free(&b->ev[i]);
+		if (!b->in_arena[i])
+			lq_event_free(&b->ev[i]);
 	b->n = 0;
+	lq_eventrec_arena_reset(&b->arena);
 }
 
 /* The work of every event's lead, loaded before anything is stored. */
@@ -93,6 +104,8 @@ int lq_event_batch_flush(lq_import_run *run, lq_event_batch *b, lq_error *err)
 void lq_event_batch_free(lq_event_batch *b)
 {
 	drop_events(b);
+	lq_eventrec_arena_free(&b->arena);
 	free(b->ev);
+	free(b->in_arena);
 	memset(b, 0, sizeof *b);
 }

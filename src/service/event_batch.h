@@ -15,17 +15,23 @@
 #include <stddef.h>
 
 #include "core/lead.h"
+#include "io/event_record.h"
 
 struct lq_import_run;
 
 typedef struct lq_event_batch {
 	lq_event *ev;        /* held events, file order, lead_id resolved */
+	unsigned char *in_arena;   /* ev[i]'s strings live in arena */
 	size_t n, cap;       /* cap: flush when n reaches it */
+	lq_eventrec_arena arena;   /* decode the batch's lines into it
+				      (lq_eventrec_decode); emptied with
+				      the batch */
 } lq_event_batch;
 
 void lq_event_batch_init(lq_event_batch *b, size_t cap);
-/* Take *ev into the batch (ev is left empty, re-initialised). */
-void lq_event_batch_take(lq_event_batch *b, lq_event *ev);
+/* Take in->event into the batch (left empty, re-initialised); its
+ * strings may live in b->arena (in->in_arena). */
+void lq_event_batch_take(lq_event_batch *b, lq_event_input *in);
 int lq_event_batch_full(const lq_event_batch *b);
 /* Store the held events (duplicates by msg_id counted, not written), then
  * score each stored one in file order through the run's working set.

@@ -34,13 +34,14 @@ static int event_line(lq_import_run *run, const char *line, size_t len,
 	int rc;
 
 	lq_eventrec_init(&rec);
-	rc = lq_eventrec_from_json(line, len, run->opts->date_fmt, &rec, err);
+	rc = lq_eventrec_decode(line, len, run->opts->date_fmt,
+				&run->events->arena, &rec, err);
 	if (rc == 0)
 		rc = lq_import_event_lead(run, rec.lead_key, &rec.event, err);
 	if (rc == 0)
 		rc = lq_store_event_check(&rec.event, err);
 	if (rc == 0) {
-		lq_event_batch_take(run->events, &rec.event);
+		lq_event_batch_take(run->events, &rec);
 		if (lq_event_batch_full(run->events))
 			rc = lq_event_batch_flush(run, run->events, err);
 	}

@@ -155,6 +155,9 @@ static void test_bad_values(void **state)
 	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"type\": \"y\","
 		     " \"at\": \"2026-03-01\"}", NULL, "type: given twice",
 		     "type");
+	expect_error("{\"lead\": \"a@b.io\", \"type\": \"x\", \"properties\": {},"
+		     " \"properties\": {\"a\": 1}}", NULL,
+		     "properties: given twice", "properties");
 	expect_error("{\"lead\": \"a@b.io\", \"kind\": \"x\", \"at\": "
 		     "\"2026-03-01\"}", NULL, "unknown field 'kind' (accepted: "
 		     "id, lead, email, external_id, type, at, properties)",
@@ -333,6 +336,68 @@ static void test_props_text(void **state)
 	}
 }
 
+/* The fast way (no cJSON tree for plain lines, strings in an arena) and
+ * the cJSON way alone give the same event or the same error; the fuzz
+ * target fuzz_event compares them on random lines. */
+static void test_fast_and_cjson_agree(void **state)
+{
+	static const char *const lines[] = {
+		"{\"id\":\"m1\",\"lead\":\"A@B.io\",\"type\":\"page_view\","
+		"\"at\":\"2026-03-01T10:00:00Z\",\"properties\":{\"url\":\"/p\","
+		"\"seconds\":-0,\"n\":1e400,\"x\":123456789012345678}}",
+		"{ \"ID\" : 12 , \"email\":\" a@b.io \",\"type\":\"t\"}",
+		"{\"lead\":\"a@b.io\",\"type\":\"t\",\"properties\":{}}",
+		"{\"lead\":\"a@b.io\",\"type\":\"t\",\"properties\":null,"
+		"\"properties\":{\"a\":\"b\"}}",
+		"{\"lead\":\"a@b.io\",\"type\":\"t\",\"properties\":{\"a\":1},"
+		"\"properties\":{}}",
+		"{\"lead\":\"a@b.io\",\"type\":\"t\",\"at\":\"2026-03-01\"} x",
+		"{\"lead\":\"a@b.io\",\"type\":\"t\"\x0b}",
+		"{\"lead\":\"caf\xc3\xa9@b.io\",\"type\":\"t\"}",
+		"{\"lead\":\"caf\xc3@b.io\",\"type\":\"t\"}",
+		"{\"lead\":\"a@b.io\",\"type\":\"t\",\"properties\":{\"a\":01}}",
+		"{\"lead\":\"a@b.io\",\"type\":\"\"}",
+		"{\"lead\":\"a@b.io\",\"Type\":\"t\",\"type\":\"u\"}",
+		"{\"lead\":null,\"external_id\":7,\"type\":\"t\"}",
+		"[1]",
+		"",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		lq_event_input a, b;
+		lq_error ea, eb;
+		lq_eventrec_arena arena;
+		size_t len = strlen(lines[i]);
+		lq_eventrec_init(&a);
+		lq_eventrec_init(&b);
+		lq_eventrec_arena_init(&arena);
+		int ra = lq_eventrec_from_cjson(lines[i], len, NULL, &a, &ea);
+		int rb = lq_eventrec_decode(lines[i], len, NULL, &arena, &b, &eb);
+		assert_int_equal(ra, rb);
+		if (ra) {
+			assert_string_equal(ea.msg, eb.msg);
+		} else {
+			lq_buf pa = LQ_BUF_INIT, pb = LQ_BUF_INIT;
+			lq_attrs_to_json(&a.event.props, &pa);
+			lq_attrs_to_json(&b.event.props, &pb);
+			assert_string_equal(lq_buf_str(&pa), lq_buf_str(&pb));
+			assert_string_equal(a.lead_key, b.lead_key);
+			assert_string_equal(a.event.type, b.event.type);
+			assert_true(a.event.at == b.event.at);
+			if (a.event.msg_id || b.event.msg_id)
+				assert_string_equal(a.event.msg_id, b.event.msg_id);
+			if (a.event.props_json || b.event.props_json)
+				assert_string_equal(a.event.props_json,
+						    b.event.props_json);
+			lq_buf_free(&pa);
+			lq_buf_free(&pb);
+		}
+		lq_eventrec_free(&a);
+		lq_eventrec_free(&b);
+		lq_eventrec_arena_free(&arena);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_json),
 		cmocka_unit_test(test_text_encoding),
 		cmocka_unit_test(test_props_text),
+		cmocka_unit_test(test_fast_and_cjson_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
