@@ -17,16 +17,13 @@
 static int apply_change(lq_import_run *run, lq_stage_input *in, lq_error *err)
 {
 	lq_service *svc = run->svc;
-	lq_lead lead;
 	lq_lead_work *w;
+	int64_t id;
 	int rc;
 
 	if (in->at > svc->now)
 		return lq_error_set(err, LQ_EINVAL, "stage change time is later than now");
-	lq_lead_init(&lead);
-	rc = lq_service_find_lead(svc, in->lead_key, &lead, err);
-	int64_t id = lead.id;
-	lq_lead_free(&lead);
+	rc = lq_service_find_lead_id(svc, in->lead_key, &id, err);
 	if (rc == 0)
 		rc = lq_workset_get(svc, &run->ws, id, &w, err);
 	if (rc)

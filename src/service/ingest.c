@@ -154,13 +154,9 @@ static int create_lead(lq_import_run *run, const char *email,
 static int resolve_key(lq_import_run *run, const char *key, lq_time at,
 		       int64_t *id, lq_error *err)
 {
-	lq_lead lead;
 	if ((*id = key_get(run, 'k', key)))
 		return 0;
-	lq_lead_init(&lead);
-	int rc = lq_service_find_lead(run->svc, key, &lead, err);
-	*id = lead.id;
-	lq_lead_free(&lead);
+	int rc = lq_service_find_lead_id(run->svc, key, id, err);
 	if (rc == 0 && *id)
 		key_put(run, 'k', key, *id);
 	if (rc != LQ_ENOTFOUND)
@@ -180,19 +176,15 @@ static int resolve_key(lq_import_run *run, const char *key, lq_time at,
 static int resolve_user(lq_import_run *run, const char *user_id, lq_time at,
 			int64_t *id, lq_error *err)
 {
-	lq_lead lead;
 	int rc;
 
 	if (strlen(user_id) > 256)
 		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
 	if ((*id = key_get(run, 'u', user_id)))
 		return 0;
-	lq_lead_init(&lead);
-	rc = lq_store_lead_by_external_id(run->svc->store, user_id, &lead, err);
+	rc = lq_store_lead_id_by_key(run->svc->store, 1, user_id, id, err);
 	if (rc == LQ_ENOTFOUND && lq_looks_like_email(user_id))
-		rc = lq_store_lead_by_email(run->svc->store, user_id, &lead, err);
-	*id = lead.id;
-	lq_lead_free(&lead);
+		rc = lq_store_lead_id_by_key(run->svc->store, 0, user_id, id, err);
 	if (rc == 0 && *id)
 		key_put(run, 'u', user_id, *id);
 	if (rc != LQ_ENOTFOUND)

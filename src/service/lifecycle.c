@@ -21,14 +21,10 @@ typedef int (*action_fn)(lq_service *svc, lq_lead_work *w, void *arg,
 static int run_action(lq_service *svc, const char *key, action_fn fn,
 		      void *arg, lq_error *err)
 {
-	lq_lead lead;
 	lq_lead_work *w = NULL;
-	int rc;
+	int64_t id;
+	int rc = lq_service_find_lead_id(svc, key, &id, err);
 
-	lq_lead_init(&lead);
-	rc = lq_service_find_lead(svc, key, &lead, err);
-	int64_t id = lead.id;
-	lq_lead_free(&lead);
 	if (rc)
 		return rc;
 	rc = lq_store_begin(svc->store, err);

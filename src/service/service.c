@@ -61,11 +61,8 @@ void lq_service_close(lq_service *svc)
 
 int lq_service_forget(lq_service *svc, const char *key, lq_error *err)
 {
-	lq_lead lead;
-	lq_lead_init(&lead);
-	int rc = lq_service_find_lead(svc, key, &lead, err);
-	int64_t id = lead.id;
-	lq_lead_free(&lead);
+	int64_t id;
+	int rc = lq_service_find_lead_id(svc, key, &id, err);
 	if (rc == 0)
 		rc = lq_store_begin(svc->store, err);
 	if (rc)
@@ -93,6 +90,21 @@ int lq_service_accounts(lq_service *svc, size_t limit, size_t offset,
 	return lq_store_accounts(svc->store, limit, offset, out, n, err);
 }
 
+/* A lead by its number: into out, or only checked and its id set. */
+static int lead_number(lq_service *svc, int64_t number, lq_lead *out,
+		       int64_t *id, lq_error *err)
+{
+	lq_lead lead;
+	int rc;
+	if (out)
+		return lq_store_lead_get(svc->store, number, out, err);
+	lq_lead_init(&lead);
+	rc = lq_store_lead_get(svc->store, number, &lead, err);
+	*id = rc == 0 ? lead.id : 0;
+	lq_lead_free(&lead);
+	return rc;
+}
+
 /* "123" or "#123" -> 123; 0 when key is not a lead number. */
 static int64_t key_as_id(const char *key)
 {
@@ -106,8 +118,9 @@ static int64_t key_as_id(const char *key)
 	return strtoll(key, NULL, 10);
 }
 
-int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
-			 lq_error *err)
+/* The lead of key: its id (out NULL) or the whole lead. */
+static int find_lead(lq_service *svc, const char *key, lq_lead *out,
+		     int64_t *id, lq_error *err)
 {
 	int rc;
 	if (!key || !*key)
@@ -115,17 +128,33 @@ int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
 	if (strchr(key, '@')) {
 		char *email = lq_xstrdup(key);
 		lq_str_lower(email);
-		rc = lq_store_lead_by_email(svc->store, email, out, err);
+		rc = out ? lq_store_lead_by_email(svc->store, email, out, err)
+			 : lq_store_lead_id_by_key(svc->store, 0, email, id, err);
 		free(email);
 	} else {
-		rc = lq_store_lead_by_external_id(svc->store, key, out, err);
-		int64_t id = key_as_id(key);
-		if (rc == LQ_ENOTFOUND && id > 0)
-			rc = lq_store_lead_get(svc->store, id, out, err);
+		rc = out ? lq_store_lead_by_external_id(svc->store, key, out, err)
+			 : lq_store_lead_id_by_key(svc->store, 1, key, id, err);
+		int64_t number = key_as_id(key);
+		if (rc == LQ_ENOTFOUND && number > 0)
+			rc = lead_number(svc, number, out, id, err);
 	}
 	if (rc == LQ_ENOTFOUND)
 		return lq_error_set(err, LQ_ENOTFOUND,
 				    "no lead '%.200s' (give an email, an external id or a lead number)",
 				    key);
 	return rc;
+}
+
+int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
+			 lq_error *err)
+{
+	int64_t id;
+	return find_lead(svc, key, out, &id, err);
+}
+
+int lq_service_find_lead_id(lq_service *svc, const char *key, int64_t *id,
+			    lq_error *err)
+{
+	*id = 0;
+	return find_lead(svc, key, NULL, id, err);
 }

@@ -339,6 +339,10 @@ int lq_ingest_end(lq_ingest *in, int commit, lq_error *err);
 /* Resolve a lead key (email, external id, or "#123"/"123" id). */
 int lq_service_find_lead(lq_service *svc, const char *key, lq_lead *out,
 			 lq_error *err);
+/* The same key rules, only the lead's id (no lead row read for an email
+ * or an external id): how imports resolve each event's lead. */
+int lq_service_find_lead_id(lq_service *svc, const char *key, int64_t *id,
+			    lq_error *err);
 
 /* ---- api keys ---- */
 

@@ -176,6 +176,16 @@ int lq_store_lead_by_external_id(lq_store *s, const char *external_id,
 	return s->ops->lead_by_external_id(s, external_id, out, err);
 }
 
+int lq_store_lead_id_by_key(lq_store *s, int external, const char *key,
+			    int64_t *id, lq_error *err)
+{
+	*id = 0;
+	if (!key)
+		return lq_error_set(err, LQ_ENOTFOUND, "no lead without an %s",
+				    external ? "external id" : "email");
+	return s->ops->lead_id_by_key(s, external, key, id, err);
+}
+
 int lq_store_lead_put(lq_store *s, lq_lead *l, lq_error *err)
 {
 	if (l->id < 0 || l->account_id < 0)

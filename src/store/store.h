@@ -83,6 +83,11 @@ int lq_store_lead_by_email(lq_store *s, const char *email, lq_lead *out,
 			   lq_error *err);
 int lq_store_lead_by_external_id(lq_store *s, const char *external_id,
 				 lq_lead *out, lq_error *err);
+/* Only the id of the lead with this email (external 0) or external id
+ * (external 1), from the unique index alone: what resolving an event's
+ * lead needs. LQ_ENOTFOUND when there is none. */
+int lq_store_lead_id_by_key(lq_store *s, int external, const char *key,
+			    int64_t *id, lq_error *err);
 /* Insert (l->id == 0: sets l->id) or update every field of lead l->id,
  * stage included. Email and external id are unique: a clash is
  * LQ_ECONFLICT. */

@@ -43,6 +43,8 @@ struct lq_store_ops {
 			     lq_error *err);
 	int (*lead_by_external_id)(lq_store *s, const char *external_id,
 				   lq_lead *out, lq_error *err);
+	int (*lead_id_by_key)(lq_store *s, int external, const char *key,
+			      int64_t *id, lq_error *err);
 	int (*lead_put)(lq_store *s, lq_lead *l, lq_error *err);
 
 	int (*event_add)(lq_store *s, lq_event *e, int *duplicate,

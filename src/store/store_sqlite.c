@@ -517,6 +517,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.lead_get = lq_store_sqlite_lead_get,
 	.lead_by_email = lq_store_sqlite_lead_by_email,
 	.lead_by_external_id = lq_store_sqlite_lead_by_external_id,
+	.lead_id_by_key = lq_store_sqlite_lead_id_by_key,
 	.lead_put = lq_store_sqlite_lead_put,
 	.event_add = lq_store_sqlite_event_add,
 	.events_add = lq_store_sqlite_events_add,

@@ -240,6 +240,8 @@ int lq_store_sqlite_lead_by_email(lq_store *s, const char *email,
 				  lq_lead *out, lq_error *err);
 int lq_store_sqlite_lead_by_external_id(lq_store *s, const char *external_id,
 					lq_lead *out, lq_error *err);
+int lq_store_sqlite_lead_id_by_key(lq_store *s, int external, const char *key,
+				   int64_t *id, lq_error *err);
 int lq_store_sqlite_lead_put(lq_store *s, lq_lead *l, lq_error *err);
 int lq_store_sqlite_leads_each(lq_store *s, const lq_lead_filter *filter,
 			       lq_lead_fn fn, void *ctx, lq_error *err);

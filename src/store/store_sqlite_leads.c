@@ -270,6 +270,29 @@ int lq_store_sqlite_lead_by_email(lq_store *s, const char *email,
 	return rc;
 }
 
+/* ?2 NULL: the statements' "id IS NOT ?2" (for clashes) holds for all. */
+int lq_store_sqlite_lead_id_by_key(lq_store *s, int external, const char *key,
+				   int64_t *id, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[external ? SQ_LEAD_ID_BY_EXTERNAL_ID
+					    : SQ_LEAD_ID_BY_EMAIL];
+	int rc;
+
+	if (sq_bind_text(st, 1, key) || sqlite3_bind_null(st, 2))
+		return lq_store_sqlite_fail(q, st, err, "look up a lead");
+	rc = lq_store_sqlite_row(q, st, err, "look up a lead");
+	if (rc == 1) {
+		*id = sq_col_int(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc == 0)
+		return lq_error_set(err, LQ_ENOTFOUND, "no lead with %s %s",
+				    external ? "external id" : "email", key);
+	return rc;
+}
+
 int lq_store_sqlite_lead_by_external_id(lq_store *s, const char *external_id,
 					lq_lead *out, lq_error *err)
 {
