@@ -10,6 +10,7 @@
  */
 #include "io/event_record.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,54 +221,13 @@ static int key_at(struct ctx *c, const char *name, const jval *v,
 	return rc;
 }
 
-/* ---- the properties' text --------------------------------------------------
- * The store keeps props as JSON text; when the line's properties object
- * is flat (string and number members only, no key twice) that text,
- * decoded, gives exactly the attrs decoded here, so it is kept and stored
- * as is instead of being encoded again. Finding it: a scanner over the
- * line's top-level members (the line is valid JSON: cJSON parsed it);
- * anything unexpected gives up, and the props are encoded as before. */
-
-/* The text of the top-level member "properties" (any case). */
-static int props_span(const char *line, size_t len, const char **start,
-		      size_t *n)
-{
-	const char *p = line, *end = line + len;
-	lq_json_member m;
-	while (lq_json_next_member(&p, end, &m) == 1) {
-		if (m.key_len == 10 && !memchr(m.key, '\\', 10) &&
-		    strncasecmp(m.key, "properties", 10) == 0) {
-			*start = m.value;
-			*n = (size_t)(m.value_end - m.value);
-			return *n ? 0 : -1;
-		}
-	}
-	return -1;
-}
-
-/* True when every member is a string or a number and none is dropped or
- * merged (props holds one entry per member). */
-static int flat_object(const cJSON *v, size_t nprops)
-{
-	const cJSON *it;
-	size_t n = 0;
-	cJSON_ArrayForEach(it, v) {
-		if (!cJSON_IsString(it) && !cJSON_IsNumber(it))
-			return 0;
-		n++;
-	}
-	return n > 0 && n == nprops;
-}
-
-static void keep_props_text(struct ctx *c, const cJSON *v)
-{
-	const char *start;
-	size_t n;
-	if (!c->line || !flat_object(v, c->out->event.props.n) ||
-	    props_span(c->line, c->len, &start, &n) || *start != '{')
-		return;
-	c->out->event.props_json = lq_xstrndup(start, n);
-}
+/* ---- the properties' text ------------------------------------------------
+ * The store keeps props as JSON text. A plain line's flat properties
+ * object is kept as written (props_from_text, below): decoded, that text
+ * gives exactly the attrs decoded from it. Lines decoded the cJSON way
+ * (escapes, nested values, odd numbers such as 01 that cJSON takes and
+ * JSON does not) get their props encoded again by the store, so that
+ * stored text is always strict JSON that decodes to what was decoded. */
 
 static int props_from_text(struct ctx *c, const jval *v);
 
@@ -286,7 +246,6 @@ static int key_properties(struct ctx *c, const char *name, const jval *v,
 	if (!v->obj)
 		return props_from_text(c, v);
 	lq_attrs_from_cjson(v->obj, &c->out->event.props);
-	keep_props_text(c, v->obj);
 	return 0;
 }
 
@@ -620,6 +579,17 @@ static int plain_key(const char *k, size_t n)
 	return -1;
 }
 
+/* What may follow the object on its line: what lq_rec_json_object
+ * allows there (isspace), narrower than the white space cJSON skips
+ * inside it (any byte from 1 to 32). */
+static int only_space_after(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (!isspace((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
 /* 0 decoded, -1 not plain or not valid: out is then to be reset and the
  * line decoded the cJSON way. */
 static int from_line(struct ctx *c)
@@ -638,7 +608,7 @@ static int from_line(struct ctx *c)
 		if (keys[i].fn(c, keys[i].name, &v, NULL) < 0)
 			return -1;
 	}
-	if (rc < 0 || lq_json_ws(w.p, w.end) != w.end)
+	if (rc < 0 || !only_space_after(w.p, w.end))
 		return -1;
 	if ((hi & 0x80) && lq_rec_utf8_bad(c->line, c->len) != c->len)
 		return -1;

@@ -97,10 +97,9 @@ static int value_flat(const char *p, const char *end, lq_value *out)
 	return *p == '[' ? list_value(p, end, out) : scalar_value(p, end, out);
 }
 
-/* Whether c can start a JSON value. Checked for skipped members too: the
- * span walker takes only the four JSON white-space characters as space
- * and cJSON every byte up to 32, so a value written after, say, a 0x13
- * would otherwise be read as a member of the outer object. */
+/* Whether c can start a JSON value. Checked for skipped members too:
+ * after anything else the span walker's place in the text could differ
+ * from cJSON's reading of it (text cJSON accepts never has one). */
 static int value_start(char c)
 {
 	return c && strchr("\"{[-0123456789tfn", c) != NULL;

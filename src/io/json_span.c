@@ -5,9 +5,18 @@
 
 #include "io/json_span.h"
 
+/* cJSON takes every byte from 1 to 32 as white space, not only JSON's
+ * four: so do these walkers, or a value written after, say, a 0x0b would
+ * be misplaced in text cJSON accepted. NUL is not space (lines with one
+ * are left to cJSON by every caller). */
+static int is_space(char c)
+{
+	return c != 0 && (unsigned char)c <= 32;
+}
+
 const char *lq_json_ws(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (p < end && is_space(*p))
 		p++;
 	return p;
 }
@@ -25,8 +34,7 @@ const char *lq_json_skip_string(const char *p, const char *end)
 
 static int ends_scalar(char c)
 {
-	return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' ||
-	       c == '\n' || c == '\r';
+	return c == ',' || c == ']' || c == '}' || (unsigned char)c <= 32;
 }
 
 const char *lq_json_skip_value(const char *p, const char *end)

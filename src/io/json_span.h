@@ -9,7 +9,7 @@
 #ifndef LQ_JSON_SPAN_H
 #define LQ_JSON_SPAN_H
 
-/* p past any JSON whitespace. */
+/* p past any white space as cJSON reads it (bytes 1 to 32). */
 const char *lq_json_ws(const char *p, const char *end);
 /* p at '"': just past the closing quote, NULL when unterminated. */
 const char *lq_json_skip_string(const char *p, const char *end);
