@@ -95,7 +95,7 @@ static int parse_count(const char *cmd, const char *opt, const char *s,
 int lq_learn_arg(const char *cmd, int c, const char *arg, lq_learn_args *a)
 {
 	lq_error err;
-	size_t n;
+	size_t n = 0;   /* set by parse_count; gcc -O3 cannot see it */
 	switch (c) {
 	case 'o': a->q.outcome = arg; return 0;
 	case 'm': return parse_count(cmd, "--min-support", arg, 100000000,
@@ -364,7 +364,7 @@ static int parse_c(const char *s, double *out)
 
 static int learn_arg(int c, const char *arg, learn_cli *l)
 {
-	size_t n;
+	size_t n = 0;   /* set by parse_count; gcc -O3 cannot see it */
 	switch (c) {
 	case 'k':
 		if (parse_count("learn", "--folds", arg, LQ_LEARN_MAX_FOLDS, &n))

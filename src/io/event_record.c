@@ -89,6 +89,17 @@ void lq_eventrec_arena_reset(lq_eventrec_arena *a)
 	a->used = 0;
 }
 
+lq_eventrec_mark lq_eventrec_arena_mark(const lq_eventrec_arena *a)
+{
+	return (lq_eventrec_mark){a->cur, a->used};
+}
+
+void lq_eventrec_arena_rewind(lq_eventrec_arena *a, lq_eventrec_mark m)
+{
+	a->cur = m.cur;
+	a->used = m.used;
+}
+
 void lq_eventrec_arena_free(lq_eventrec_arena *a)
 {
 	for (size_t i = 0; i < a->n; i++)
@@ -616,7 +627,7 @@ static int from_line(struct ctx *c)
 }
 
 /* Undo a decoding given up on: out reset, the arena back at mark. */
-static void ctx_reset(struct ctx *c, size_t mark_cur, size_t mark_used)
+static void ctx_reset(struct ctx *c, lq_eventrec_mark mark)
 {
 	for (int k = 0; k < NKEYS; k++) {
 		if (!c->arena)
@@ -626,10 +637,8 @@ static void ctx_reset(struct ctx *c, size_t mark_cur, size_t mark_used)
 	c->have_at = 0;
 	c->have_props = 0;
 	lq_eventrec_free(c->out);
-	if (c->arena) {
-		c->arena->cur = mark_cur;
-		c->arena->used = mark_used;
-	}
+	if (c->arena)
+		lq_eventrec_arena_rewind(c->arena, mark);
 }
 
 int lq_eventrec_decode(const char *line, size_t len, const char *date_fmt,
@@ -637,18 +646,20 @@ int lq_eventrec_decode(const char *line, size_t len, const char *date_fmt,
 		       lq_error *err)
 {
 	struct ctx c = {out, date_fmt, {NULL}, 0, 0, line, len, arena};
-	size_t cur = arena ? arena->cur : 0, used = arena ? arena->used : 0;
+	lq_eventrec_mark mark = {0, 0};
 	int rc = 0;
 
 	lq_eventrec_free(out);
 	if (len > LQ_EVENTREC_MAX_LINE)
 		return lq_rec_fail(err, NULL, "event line is longer than %d "
 				   "bytes", LQ_EVENTREC_MAX_LINE);
+	if (arena)
+		mark = lq_eventrec_arena_mark(arena);
 	out->in_arena = arena != NULL;
 	if (from_line(&c) < 0) {
 		/* the cJSON way, on the heap: lq_attrs_from_cjson's attrs
 		 * are malloc'ed */
-		ctx_reset(&c, cur, used);
+		ctx_reset(&c, mark);
 		c.arena = NULL;
 		rc = from_cjson(&c, err);
 	}

@@ -48,6 +48,14 @@ void lq_eventrec_arena_init(lq_eventrec_arena *a);
 /* Every event decoded into it is gone; its chunks are kept. */
 void lq_eventrec_arena_reset(lq_eventrec_arena *a);
 void lq_eventrec_arena_free(lq_eventrec_arena *a);
+/* How far the arena is filled: what is decoded after a mark can be given
+ * back with lq_eventrec_arena_rewind (a line decoded, then refused, so
+ * that refused lines take no memory). */
+typedef struct lq_eventrec_mark {
+	size_t cur, used;
+} lq_eventrec_mark;
+lq_eventrec_mark lq_eventrec_arena_mark(const lq_eventrec_arena *a);
+void lq_eventrec_arena_rewind(lq_eventrec_arena *a, lq_eventrec_mark m);
 
 /* Decode one line (len bytes; need not be NUL-terminated). Keys (case-
  * insensitive): id (string or number, optional, stored as event.msg_id),

@@ -30,22 +30,27 @@ static int64_t import_cache_kib(const lq_import_opts *opts)
 static int event_line(lq_import_run *run, const char *line, size_t len,
 		      lq_error *err)
 {
+	lq_eventrec_arena *arena = &run->events->arena;
+	lq_eventrec_mark mark = lq_eventrec_arena_mark(arena);
 	lq_event_input rec;
-	int rc;
+	int rc, taken = 0;
 
 	lq_eventrec_init(&rec);
-	rc = lq_eventrec_decode(line, len, run->opts->date_fmt,
-				&run->events->arena, &rec, err);
+	rc = lq_eventrec_decode(line, len, run->opts->date_fmt, arena, &rec,
+				err);
 	if (rc == 0)
 		rc = lq_import_event_lead(run, rec.lead_key, &rec.event, err);
 	if (rc == 0)
 		rc = lq_store_event_check(&rec.event, err);
 	if (rc == 0) {
 		lq_event_batch_take(run->events, &rec);
+		taken = 1;
 		if (lq_event_batch_full(run->events))
 			rc = lq_event_batch_flush(run, run->events, err);
 	}
 	lq_eventrec_free(&rec);
+	if (!taken)   /* a refused line (--skip-bad) gives its strings back */
+		lq_eventrec_arena_rewind(arena, mark);
 	return rc;
 }
 
