@@ -14,15 +14,20 @@ static const char import_help[] =
 	"usage: leadq import leads FILE [--map COL=FIELD,...] [--stage S]\n"
 	"                               [--date-format FMT] [--format csv|ndjson]\n"
 	"       leadq import events FILE|- [--date-format FMT] [--cache-mb N]\n"
+	"                                     [--hold-mb N]\n"
 	"       leadq import stages FILE [--map COL=FIELD,...] [--stage S]\n"
 	"                               [--date-format FMT]\n"
 	"  every form also takes --skip-bad\n\n"
 	"leads    create or update leads from CSV or NDJSON (by external_id or\n"
 	"         email); --stage sets the stage new leads enter with\n"
-	"events   activity as NDJSON, one event a line (- reads stdin); events\n"
-	"         with an id seen before count once; --cache-mb sets the page\n"
-	"         cache the import may use, 16 to 16384 MiB (default 512, or\n"
-	"         $LEADQ_IMPORT_CACHE_MB): a file far larger than it is slower\n"
+	"events   activity as NDJSON, one event a line (- reads stdin); an\n"
+	"         event whose id was seen before for the same lead counts once;\n"
+	"         --cache-mb sets the page cache the import may use, 16 to\n"
+	"         16384 MiB (default 512, or $LEADQ_IMPORT_CACHE_MB): a file far\n"
+	"         larger than it is slower; --hold-mb sets the memory of scored\n"
+	"         events held to be written together, sorted by lead, 1 to\n"
+	"         16384 MiB (default 256, or $LEADQ_IMPORT_HOLD_MB): more holds\n"
+	"         fewer, faster writes\n"
 	"stages   historic stage changes (columns lead, stage, at, actor,\n"
 	"         reason); --stage sets one stage for every row\n\n"
 	"--map          rename source columns: first_contact_date=created_at;\n"
@@ -75,6 +80,23 @@ static int input_format(const import_args *a, lq_input_format *out)
 	return 0;
 }
 
+/* A size in MiB from an option or the environment (NULL or empty: not
+ * given, *out left as it is): min to 16384. */
+static int mib_arg(const char *text, long min, const char *what,
+		   const char *where, int *out)
+{
+	char *end;
+	long mb;
+	if (!text || !*text)
+		return 0;
+	mb = strtol(text, &end, 10);
+	if (*end || mb < min || mb > 16384)
+		return lq_cli_usage("import", "%s must be %ld to 16384 MiB, not "
+				    "'%s' (%s)", what, min, text, where);
+	*out = (int)mb;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, import_args *a)
 {
 	static const struct option opts[] = {
@@ -84,12 +106,15 @@ static int parse_args(int argc, char **argv, import_args *a)
 		{"format", required_argument, 0, 'f'},
 		{"skip-bad", no_argument, 0, 'k'},
 		{"cache-mb", required_argument, 0, 'c'},
+		{"hold-mb", required_argument, 0, 'H'},
 		{"help", no_argument, 0, 'h'}, {0}};
 	const char *cache_mb = getenv("LEADQ_IMPORT_CACHE_MB");
+	const char *hold_mb = getenv("LEADQ_IMPORT_HOLD_MB");
 	int c;
-	while ((c = getopt_long(argc, argv, "m:s:d:f:kc:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:s:d:f:kc:H:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cache_mb = optarg; break;
+		case 'H': hold_mb = optarg; break;
 		case 'm': a->opts.map_spec = optarg; break;
 		case 'd': a->opts.date_fmt = optarg; break;
 		case 'f': a->format = optarg; break;
@@ -109,16 +134,10 @@ static int parse_args(int argc, char **argv, import_args *a)
 	a->file = argv[optind];
 	if (a->kind == KIND_EVENTS && (a->opts.map_spec || a->opts.stage != LQ_STAGE_NONE))
 		return lq_cli_usage("import events", "--map and --stage apply to leads and stages only");
-	if (cache_mb && *cache_mb) {
-		char *end;
-		long mb = strtol(cache_mb, &end, 10);
-		if (*end || mb < 16 || mb > 16384)
-			return lq_cli_usage("import", "the page cache must be 16 to 16384 "
-					    "MiB, not '%s' (--cache-mb or "
-					    "LEADQ_IMPORT_CACHE_MB)", cache_mb);
-		a->opts.cache_mib = (int)mb;
-	}
-	return 0;
+	int rc = mib_arg(cache_mb, 16, "the page cache", "--cache-mb or "
+			 "LEADQ_IMPORT_CACHE_MB", &a->opts.cache_mib);
+	return rc ? rc : mib_arg(hold_mb, 1, "the events held", "--hold-mb or "
+				 "LEADQ_IMPORT_HOLD_MB", &a->opts.hold_mib);
 }
 
 static void print_report(const import_args *a, const lq_import_report *r)

@@ -100,6 +100,31 @@ void lq_eventrec_arena_rewind(lq_eventrec_arena *a, lq_eventrec_mark m)
 	a->used = m.used;
 }
 
+void lq_eventrec_arena_move(lq_eventrec_arena *dst, lq_eventrec_arena *src)
+{
+	size_t k = src->n ? src->cur + 1 : 0;   /* chunks 0..cur are used */
+	if (k == 0)
+		return;
+	dst->chunks = lq_xrealloc(dst->chunks,
+				  (dst->n + k) * sizeof *dst->chunks);
+	memcpy(dst->chunks + dst->n, src->chunks, k * sizeof *src->chunks);
+	dst->n += k;
+	dst->cur = dst->n;   /* full: a decode into dst takes a new chunk */
+	dst->used = 0;
+	memmove(src->chunks, src->chunks + k, (src->n - k) * sizeof *src->chunks);
+	src->n -= k;
+	src->cur = 0;
+	src->used = 0;
+}
+
+size_t lq_eventrec_arena_bytes(const lq_eventrec_arena *a)
+{
+	size_t b = 0;
+	for (size_t i = 0; i < a->n; i++)
+		b += sizeof *a->chunks[i] + a->chunks[i]->size;
+	return b;
+}
+
 void lq_eventrec_arena_free(lq_eventrec_arena *a)
 {
 	for (size_t i = 0; i < a->n; i++)

@@ -56,6 +56,12 @@ typedef struct lq_eventrec_mark {
 } lq_eventrec_mark;
 lq_eventrec_mark lq_eventrec_arena_mark(const lq_eventrec_arena *a);
 void lq_eventrec_arena_rewind(lq_eventrec_arena *a, lq_eventrec_mark m);
+/* Hand what src holds to dst: the filled chunks move (the strings stay
+ * where they are, valid until dst is reset or freed), src keeps its spare
+ * chunks and is empty. dst is not decoded into afterwards. */
+void lq_eventrec_arena_move(lq_eventrec_arena *dst, lq_eventrec_arena *src);
+/* The memory of its chunks, in bytes. */
+size_t lq_eventrec_arena_bytes(const lq_eventrec_arena *a);
 
 /* Decode one line (len bytes; need not be NUL-terminated). Keys (case-
  * insensitive): id (string or number, optional, stored as event.msg_id),

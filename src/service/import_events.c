@@ -5,10 +5,12 @@
  * marketing tools do; an unknown key that is not an email is an error.
  *
  * Each line is decoded, checked and its lead resolved as it is read (a bad
- * line is reported with its number); the events are then stored in
- * batches (event_batch.c) and scored in file order. The import's
- * connection gets a larger page cache while it runs (the whole file is one
- * transaction): opts->cache_mib MiB, default LQ_IMPORT_CACHE_MIB.
+ * line is reported with its number); the events are then de-duplicated
+ * and scored in file order in batches (event_batch.c) and stored
+ * sorted by lead, many batches in one write (event_hold.c, up to
+ * opts->hold_mib MiB held). The import's connection gets a larger page
+ * cache while it runs (the whole file is one transaction):
+ * opts->cache_mib MiB, default LQ_IMPORT_CACHE_MIB.
  */
 #include "service/service.h"
 
@@ -64,14 +66,16 @@ int lq_service_import_events(lq_service *svc, FILE *in, const char *name,
 
 	/* never more events than the working set holds leads */
 	lq_event_batch_init(&batch, run.ws.limit && run.ws.limit < IMPORT_EVENT_BATCH
-				    ? run.ws.limit : IMPORT_EVENT_BATCH);
+				    ? run.ws.limit : IMPORT_EVENT_BATCH,
+			    opts->hold_mib > 0 ? opts->hold_mib
+					       : LQ_IMPORT_HOLD_MIB);
 	run.events = &batch;
 	if (rc == 0)
 		rc = lq_store_cache_size(svc->store, import_cache_kib(opts), err);
 	if (rc == 0)
 		rc = lq_import_ndjson(&run, in, LQ_EVENTREC_MAX_LINE, event_line, err);
 	if (rc == 0)
-		rc = lq_event_batch_flush(&run, &batch, err);
+		rc = lq_event_batch_finish(&run, &batch, err);
 	lq_event_batch_free(&batch);
 	rc = lq_import_end(&run, rc, err);
 	lq_store_cache_size(svc->store, 0, NULL);

@@ -345,26 +345,41 @@ int lq_workset_reserve(lq_service *svc, lq_workset *ws, size_t n,
 	return lq_workset_flush(svc, ws, err);
 }
 
-typedef struct flush_ctx {
-	lq_service *svc;
-	lq_error *err;
-	int rc;
-} flush_ctx;
+/* The held works, gathered to be saved in lead id order. */
+typedef struct gather {
+	lq_lead_work **w;
+	size_t n;
+} gather;
 
-static void flush_one(void *ctx, void *val)
+static void gather_one(void *ctx, void *val)
 {
-	flush_ctx *f = ctx;
-	if (f->rc == 0)
-		f->rc = lq_work_save(f->svc, val, f->err);
-	lq_work_free(val);
+	gather *g = ctx;
+	g->w[g->n++] = val;
 }
 
+static int cmp_work_id(const void *a, const void *b)
+{
+	int64_t x = (*(lq_lead_work *const *)a)->lead.id;
+	int64_t y = (*(lq_lead_work *const *)b)->lead.id;
+	return (x > y) - (x < y);
+}
+
+/* Saved in lead id order: the score and lead rows are written walking
+ * their B-trees forward, not at random (the map's order). */
 int lq_workset_flush(lq_service *svc, lq_workset *ws, lq_error *err)
 {
-	flush_ctx f = {svc, err, 0};
-	lq_imap_each(&ws->map, flush_one, &f);
+	gather g = {lq_xmalloc((ws->map.n ? ws->map.n : 1) * sizeof *g.w), 0};
+	int rc = 0;
+	lq_imap_each(&ws->map, gather_one, &g);
+	qsort(g.w, g.n, sizeof *g.w, cmp_work_id);
+	for (size_t i = 0; i < g.n; i++) {
+		if (rc == 0)
+			rc = lq_work_save(svc, g.w[i], err);
+		lq_work_free(g.w[i]);
+	}
+	free(g.w);
 	lq_imap_clear(&ws->map);
-	return f.rc;
+	return rc;
 }
 
 static void free_one(void *ctx, void *val)

@@ -58,6 +58,7 @@ int lq_service_model_shown(lq_service *svc, lq_model_row *out, lq_error *err);
 /* ---- imports (all-or-nothing per file unless skip_bad) ------------------- */
 
 #define LQ_IMPORT_CACHE_MIB 512
+#define LQ_IMPORT_HOLD_MIB 256
 
 typedef struct lq_import_opts {
 	const char *map_spec;     /* --map "col=field,...", may be NULL */
@@ -67,6 +68,9 @@ typedef struct lq_import_opts {
 				     LQ_STAGE_NONE when not given */
 	int cache_mib;            /* events: page cache while importing, MiB;
 				     0: LQ_IMPORT_CACHE_MIB */
+	int hold_mib;             /* events: scored events held to be
+				     stored in one sorted write, MiB;
+				     0: LQ_IMPORT_HOLD_MIB */
 } lq_import_opts;
 
 typedef struct lq_import_report {
@@ -74,7 +78,8 @@ typedef struct lq_import_report {
 	size_t created;           /* leads created */
 	size_t updated;           /* leads updated */
 	size_t stored;            /* events or stage changes stored */
-	size_t duplicates;        /* events already stored (same id) */
+	size_t duplicates;        /* events already stored (same id, same
+				     lead) */
 	size_t rejected;          /* bad lines skipped (skip_bad) */
 	size_t stage_changes;     /* automatic stage changes made */
 } lq_import_report;

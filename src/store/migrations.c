@@ -295,6 +295,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE events6 RENAME TO events;"
 	"CREATE INDEX events_msg_hash ON events(msg_hash)"
 	"  WHERE msg_hash IS NOT NULL;",
+
+	/* 7: a message id counts once per lead - a redelivery is the same
+	 * message about the same person, and a sender that reuses ids
+	 * across people (a per-lead activity number) loses nothing. Keyed
+	 * by lead, the index is written in the order of the clustered
+	 * table (an import's sorted batch walks both B-trees forward)
+	 * where the random msg_hash order cost 40% of an import. */
+	"DROP INDEX events_msg_hash;"
+	"CREATE INDEX events_lead_msg ON events(lead_id, msg_hash)"
+	"  WHERE msg_hash IS NOT NULL;",
 };
 
 const char *const *lq_store_sqlite_migrations(size_t *n)

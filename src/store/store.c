@@ -236,6 +236,23 @@ int lq_store_events_add(lq_store *s, lq_event *ev, size_t n,
 	return n ? s->ops->events_add(s, ev, n, dup, err) : 0;
 }
 
+int lq_store_events_dups(lq_store *s, lq_event *ev, size_t n,
+			 unsigned char *dup, lq_error *err)
+{
+	return n ? s->ops->events_dups(s, ev, n, dup, err) : 0;
+}
+
+int lq_store_events_insert(lq_store *s, lq_event *ev, size_t n,
+			   lq_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = lq_store_event_check(&ev[i], err);
+		if (rc)
+			return rc;
+	}
+	return n ? s->ops->events_insert(s, ev, n, err) : 0;
+}
+
 int lq_store_cache_size(lq_store *s, int64_t kib, lq_error *err)
 {
 	return s->ops->cache_size ? s->ops->cache_size(s, kib, err) : 0;

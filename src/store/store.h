@@ -95,18 +95,30 @@ int lq_store_lead_put(lq_store *s, lq_lead *l, lq_error *err);
 
 /* ---- events -------------------------------------------------------------- */
 
-/* Store e (sets e->id). When e->msg_id was stored before, nothing is written
- * and *duplicate is set to 1 (else 0). */
+/* Store e (sets e->id). When e->msg_id was stored before for the same
+ * lead (a message counts once per lead), nothing is written and
+ * *duplicate is set to 1 (else 0). */
 int lq_store_event_add(lq_store *s, lq_event *e, int *duplicate,
 		       lq_error *err);
 /* Store n events as one write (bulk ingestion): ids are given in array
  * order (unique, increasing); dup[i] is set to 1 for an event whose
- * msg_id was stored before or comes earlier in the array (nothing is
- * written for it), else 0. Every event must pass lq_store_event_check:
- * an event that does not fails the call, part of the batch possibly
- * written (the caller rolls back). The backend chooses the write order. */
+ * msg_id was stored before for its lead or comes earlier in the array
+ * for the same lead (nothing is written for it), else 0. Every event
+ * must pass lq_store_event_check: an event that does not fails the call,
+ * part of the batch possibly written (the caller rolls back). The
+ * backend chooses the write order. */
 int lq_store_events_add(lq_store *s, lq_event *ev, size_t n,
 			unsigned char *dup, lq_error *err);
+/* The two halves of lq_store_events_add, for a caller that holds events
+ * between them (an import scores each batch at once and writes many
+ * batches in one sorted pass): lq_store_events_dups sets dup[i] as
+ * lq_store_events_add does and writes nothing; lq_store_events_insert
+ * stores all n as one write, ids in array order, without looking for
+ * duplicates (the caller has left them out). */
+int lq_store_events_dups(lq_store *s, lq_event *ev, size_t n,
+			 unsigned char *dup, lq_error *err);
+int lq_store_events_insert(lq_store *s, lq_event *ev, size_t n,
+			   lq_error *err);
 /* LQ_EINVAL (with the reason) when e cannot be stored: no type, no lead,
  * a property that is not a finite number. */
 int lq_store_event_check(const lq_event *e, lq_error *err);

@@ -51,6 +51,10 @@ struct lq_store_ops {
 			 lq_error *err);
 	int (*events_add)(lq_store *s, lq_event *ev, size_t n,
 			  unsigned char *dup, lq_error *err);
+	int (*events_dups)(lq_store *s, lq_event *ev, size_t n,
+			   unsigned char *dup, lq_error *err);
+	int (*events_insert)(lq_store *s, lq_event *ev, size_t n,
+			     lq_error *err);
 	int (*cache_size)(lq_store *s, int64_t kib, lq_error *err);
 	int (*lead_events)(lq_store *s, int64_t lead_id, lq_event **out,
 			   size_t *n, lq_error *err);

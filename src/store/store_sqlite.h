@@ -249,6 +249,10 @@ int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
 			      lq_error *err);
 int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,
 			       unsigned char *dup, lq_error *err);
+int lq_store_sqlite_events_dups(lq_store *s, lq_event *ev, size_t n,
+				unsigned char *dup, lq_error *err);
+int lq_store_sqlite_events_insert(lq_store *s, lq_event *ev, size_t n,
+				  lq_error *err);
 /* store_sqlite_events.c: register lq_msg_hash() and the transaction hooks
  * the event id counter needs (at open, before migrations); write the
  * counter back (before every COMMIT). */

@@ -4,11 +4,15 @@
  * event.
  *
  * The events table is clustered by (lead_id, at, id) (migration 6).
- * events_add is what bulk ingestion runs: a batch is de-duplicated first
- * (by msg_hash, a 64-bit hash of msg_id, looked up in hash order, a hit
- * confirmed by comparing msg_id, so a collision never loses an event),
- * then given ids from the counter 'event_id' in arrival order, then
- * inserted sorted by the table's key so the B-tree is walked in order.
+ * A message id counts once per lead (migration 7): a batch is
+ * de-duplicated by (lead_id, msg_hash), msg_hash a 64-bit hash of
+ * msg_id, looked up in that order in the index events_lead_msg, a hit
+ * confirmed by comparing msg_id, so a collision never loses an event.
+ * The batch is then given ids from the counter 'event_id' in arrival
+ * order and inserted sorted by the table's key, so both B-trees are
+ * walked in the order of the lead. The two steps are also offered apart
+ * (events_dups, events_insert): an import scores a batch as soon as it
+ * knows its duplicates and writes many batches in one sorted pass.
  * The counter is read once per transaction and written back before
  * COMMIT (lq_store_sqlite_events_sync); after a rollback the id kept in
  * memory may be ahead of the stored one (a gap), never behind.
@@ -151,13 +155,14 @@ typedef struct ev_meta {
 	size_t msg_len, type_len, props_len;
 } ev_meta;
 
-/* Mark the events of one hash group that repeat a stored msg_id. */
+/* Mark the events of one (lead, hash) group that repeat a msg_id stored
+ * for that lead. */
 static int dedup_stored(lq_sqlite *q, lq_event *ev, const sort_ref *g,
 			size_t n, unsigned char *dup, lq_error *err)
 {
 	sqlite3_stmt *st = q->stmt[SQ_EVENT_BY_HASH];
 	int rc;
-	if (sq_bind_int(st, 1, g[0].a))
+	if (sq_bind_int(st, 1, g[0].a) || sq_bind_int(st, 2, g[0].b))
 		return lq_store_sqlite_fail(q, st, err, "look up an event id");
 	while ((rc = lq_store_sqlite_row(q, st, err, "look up an event id")) == 1) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
@@ -168,7 +173,8 @@ static int dedup_stored(lq_sqlite *q, lq_event *ev, const sort_ref *g,
 	return rc;
 }
 
-/* Mark the events of one hash group that repeat an earlier one of it. */
+/* Mark the events of one (lead, hash) group that repeat an earlier one
+ * of it. */
 static void dedup_batch(lq_event *ev, const sort_ref *g, size_t n,
 			unsigned char *dup)
 {
@@ -192,8 +198,9 @@ static void measure(const lq_event *ev, size_t n, ev_meta *meta)
 	}
 }
 
-/* dup[i] = 1 for every event whose msg_id is stored or came earlier in
- * the batch. Lookups go in hash order. */
+/* dup[i] = 1 for every event whose msg_id is stored for its lead or came
+ * earlier in the batch for the same lead. Lookups go in (lead, hash)
+ * order, the index's. */
 static int dedup(lq_sqlite *q, lq_event *ev, size_t n, const ev_meta *meta,
 		 unsigned char *dup, lq_error *err)
 {
@@ -204,11 +211,12 @@ static int dedup(lq_sqlite *q, lq_event *ev, size_t n, const ev_meta *meta,
 	for (size_t i = 0; i < n; i++) {
 		dup[i] = 0;
 		if (ev[i].msg_id)
-			refs[m++] = (sort_ref){meta[i].hash, 0, i};
+			refs[m++] = (sort_ref){ev[i].lead_id, meta[i].hash, i};
 	}
-	sort_refs(refs, m);   /* by hash, then batch order */
+	sort_refs(refs, m);   /* by (lead, hash), then batch order */
 	for (size_t a = 0, b; rc == 0 && a < m; a = b) {
-		for (b = a + 1; b < m && refs[b].a == refs[a].a; b++)
+		for (b = a + 1; b < m && refs[b].a == refs[a].a &&
+				refs[b].b == refs[a].b; b++)
 			;
 		rc = dedup_stored(q, ev, refs + a, b - a, dup, err);
 		dedup_batch(ev, refs + a, b - a, dup);
@@ -274,9 +282,10 @@ prefetch_rows(const lq_event *ev, const ev_meta *meta, const sort_ref *keys,
 	}
 }
 
-/* Give ids in batch order, then insert sorted by (lead_id, at, id). */
+/* Give ids in batch order, then insert sorted by (lead_id, at, id).
+ * skip (may be NULL): events not to store. */
 static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
-			 const ev_meta *meta, const unsigned char *dup,
+			 const ev_meta *meta, const unsigned char *skip,
 			 lq_error *err)
 {
 	sort_ref *keys = lq_xmalloc((n ? n : 1) * sizeof *keys);
@@ -284,7 +293,7 @@ static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
 	int rc = load_next_id(q, err);
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (dup[i])
+		if (skip && skip[i])
 			continue;
 		ev[i].id = q->event_next++;
 		q->event_dirty = 1;
@@ -300,30 +309,35 @@ static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
 	return rc;
 }
 
-static int add_batch(lq_sqlite *q, lq_event *ev, size_t n,
+/* What a batch step is: look its duplicates up, store it, or both. */
+enum { STEP_DEDUP = 1, STEP_INSERT = 2 };
+
+static int run_steps(lq_sqlite *q, int steps, lq_event *ev, size_t n,
 		     unsigned char *dup, lq_error *err)
 {
 	ev_meta *meta = lq_xmalloc((n ? n : 1) * sizeof *meta);
-	int rc;
+	int rc = 0;
 	measure(ev, n, meta);
-	rc = dedup(q, ev, n, meta, dup, err);
-	if (rc == 0)
+	if (steps & STEP_DEDUP)
+		rc = dedup(q, ev, n, meta, dup, err);
+	if (rc == 0 && (steps & STEP_INSERT))
 		rc = insert_sorted(q, ev, n, meta, dup, err);
 	free(meta);
 	return rc;
 }
 
-/* Outside a transaction the batch gets its own, counter included. */
-int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,
-			       unsigned char *dup, lq_error *err)
+/* Outside a transaction a step that writes gets its own, counter
+ * included. */
+static int batch_step(lq_store *s, int steps, lq_event *ev, size_t n,
+		      unsigned char *dup, lq_error *err)
 {
 	lq_sqlite *q = sq_handle(s);
-	int own = sqlite3_get_autocommit(q->db);
+	int own = (steps & STEP_INSERT) && sqlite3_get_autocommit(q->db);
 	int rc = own ? lq_store_sqlite_run(q, q->stmt[SQ_BEGIN], err,
 					   "start a transaction") : 0;
 	if (rc)
 		return rc;
-	rc = add_batch(q, ev, n, dup, err);
+	rc = run_steps(q, steps, ev, n, dup, err);
 	if (!own)
 		return rc;
 	if (rc == 0)
@@ -336,6 +350,24 @@ int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,
 		sqlite3_reset(q->stmt[SQ_ROLLBACK]);
 	}
 	return rc;
+}
+
+int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,
+			       unsigned char *dup, lq_error *err)
+{
+	return batch_step(s, STEP_DEDUP | STEP_INSERT, ev, n, dup, err);
+}
+
+int lq_store_sqlite_events_dups(lq_store *s, lq_event *ev, size_t n,
+				unsigned char *dup, lq_error *err)
+{
+	return batch_step(s, STEP_DEDUP, ev, n, dup, err);
+}
+
+int lq_store_sqlite_events_insert(lq_store *s, lq_event *ev, size_t n,
+				  lq_error *err)
+{
+	return batch_step(s, STEP_INSERT, ev, n, NULL, err);
 }
 
 int lq_store_sqlite_event_add(lq_store *s, lq_event *e, int *duplicate,
@@ -391,9 +423,7 @@ int lq_store_sqlite_anon_event_add(lq_store *s, const char *anonymous_id,
 	if (rc)
 		return rc;
 	if (sq_bind_text(st, 1, anonymous_id) || sq_bind_int(st, 2, e->at) ||
-	    sq_bind_text(st, 3, e->type) || sq_bind_text(st, 5, e->msg_id) ||
-	    (e->msg_id ? sq_bind_int(st, 6, msg_hash(e->msg_id))
-		       : sqlite3_bind_null(st, 6)))
+	    sq_bind_text(st, 3, e->type) || sq_bind_text(st, 5, e->msg_id))
 		return lq_store_sqlite_fail(q, st, err, "store anonymous event");
 	rc = lq_store_sqlite_run(q, st, err, "store anonymous event");
 	if (rc)

@@ -112,9 +112,12 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_EVENT_ADD] =
 		"INSERT OR IGNORE INTO events (lead_id, at, id, type, props, "
 		"msg_id, msg_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	/* Walks the partial index events_msg_hash. */
+	/* Walks the index events_lead_msg (migration 7); without
+	 * statistics the planner would take the primary key's range of
+	 * the lead, every event of it read. */
 	[SQ_EVENT_BY_HASH] =
-		"SELECT msg_id FROM events WHERE msg_hash = ?1",
+		"SELECT msg_id FROM events INDEXED BY events_lead_msg "
+		"WHERE lead_id = ?1 AND msg_hash = ?2",
 	[SQ_EVENT_ID_GET] =
 		"SELECT value FROM counters WHERE name = 'event_id'",
 	[SQ_EVENT_ID_PUT] =
@@ -231,13 +234,12 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_KEY_REVOKE] =
 		"UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND "
 		"revoked_at IS NULL",
-	/* A msg_id already stored as an identified or anonymous event is a
-	 * duplicate either way. */
+	/* A msg_id kept for any visitor is a duplicate (the unique index
+	 * anon_events_msg); against a lead's events it is checked when the
+	 * visitor joins a lead (messages count once per lead). */
 	[SQ_ANON_EVENT_ADD] =
 		"INSERT INTO anon_events (anonymous_id, at, type, props, msg_id) "
-		"SELECT ?1, ?2, ?3, ?4, ?5 WHERE ?5 IS NULL OR NOT EXISTS "
-		"(SELECT 1 FROM events WHERE msg_hash = ?6 AND msg_id = ?5) "
-		"ON CONFLICT DO NOTHING",
+		"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
 	[SQ_ANON_EVENTS_OF] =
 		"SELECT id, 0, msg_id, type, at, props FROM anon_events "
 		"WHERE anonymous_id = ?1 ORDER BY at, id",

@@ -76,7 +76,7 @@ for r in $(seq 1 $rounds); do
 	fi
 	batch=$((r % 2 ? 1 : 10))
 	"$loadgen" --port "$port" --key "$ingest" --prefix "r$r" --conns 8 \
-		--seconds 20 --batch "$batch" --user "crash-$r" \
+		--seconds 20 --batch "$batch" --user crash \
 		--sent "$work/sent" --acked "$work/acked" --replay "$work/replay" \
 		>"$work/load.out" 2>&1 &
 	lpid=$!
@@ -112,11 +112,13 @@ for r in $(seq 1 $rounds); do
 done
 
 # The last restart: re-send everything never acknowledged, stop cleanly.
+# (A re-sent message is the same message: same messageId, same userId -
+# messages count once per lead - so every round sends as one user.)
 start_server
 comm -23 <(sort -u "$work/sent") <(sort -u "$work/acked") >"$work/replay"
 unsure=$(wc -l <"$work/replay")
 "$loadgen" --port "$port" --key "$ingest" --prefix "final" --conns 4 --seconds 0.01 \
-	--user crash-final --sent "$work/sent" --acked "$work/acked" \
+	--user crash --sent "$work/sent" --acked "$work/acked" \
 	--replay "$work/replay" >"$work/load.out" 2>&1
 kill -TERM "$spid"
 wait "$spid"

@@ -208,6 +208,13 @@ call GET /api/leads/vera@acme.io "$sales" ""
 check_body '"external_id":"crm-77"' "identify made the lead with its user id"
 check_body '"type":"page_view","at":"2026-03-09T20:00:00Z"' "the earlier page view kept its original time"
 check_body '"rule":"pricing page"' "and is scored"
+seg /v1/page '{"anonymousId":"anon-7","properties":{"url":"https://x.io/pricing"},"messageId":"p1","timestamp":"2026-03-09T20:00:00Z"}'
+check_status 200 "the anonymous page view delivered again, after identify"
+check_eq "$(sql "select count(*) from events where msg_id='p1'")|$(sql "select count(*) from anon_events")" "1|0" \
+	"counts once: the visitor is the lead now"
+seg /v1/track '{"userId":"crm-77","event":"Content Download","messageId":"s1","timestamp":"2026-03-09T23:00:00Z"}'
+check_eq "$(sql "select count(*) from events where msg_id='s1'")" "2" \
+	"a messageId counts once per lead: another lead's s1 is stored"
 seg /v1/batch '{"batch":[{"type":"track","userId":"crm-77","event":"Demo Request","messageId":"b1"},{"type":"page","userId":"crm-77","messageId":"b2","properties":{"url":"/docs"}}]}'
 check_status 200 "batch"
 check_eq "$(sql "select count(*) from events where msg_id in ('b1','b2')")" "2" "both batch items stored"

@@ -13,7 +13,9 @@
  * server answers only after the commit). A request whose answer never
  * came (the server was killed) is in --sent, not in --acked: it may or
  * may not be stored. --replay FILE sends the ids listed in FILE again
- * first (a client retrying what it is not sure of), one per request.
+ * first (a client retrying what it is not sure of), one per request, as
+ * --user: a retry is the same message only with the user it was first
+ * sent with (leadq counts a messageId once per lead).
  * --requests N stops each connection after N requests of new ids.
  * Prints one summary line: requests, ok, failed, by status, seconds.
  * Exits 0 unless its arguments or files are wrong: a server that dies

@@ -120,10 +120,10 @@ static void test_migrations_idempotent(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	assert_int_equal(lq_store_schema_version(f->s), 6);
+	assert_int_equal(lq_store_schema_version(f->s), 7);
 	add_account(f->s, "acme.io");
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 6);
+	assert_int_equal(lq_store_schema_version(f->s), 7);
 	reopen(f);
 	assert_int_equal(counts(f->s).accounts, 1);
 
@@ -137,7 +137,7 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 6);
+	assert_int_equal(sqlite3_column_int(st, 0), 7);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 					    "sqlite_schema WHERE type = 'table' AND "
@@ -156,7 +156,7 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), LQ_ECONFLICT);
 	assert_null(f->s);
 	assert_string_equal(err.msg, "database schema 99 is newer than this "
-			    "leadq (6)");
+			    "leadq (7)");
 }
 
 /* ---- upgrade from schema 1 ------------------------------------------------ */
@@ -300,7 +300,7 @@ static void test_upgrade_from_v1(void **state)
 
 	make_v1_database(f);
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), 0);
-	assert_int_equal(lq_store_schema_version(f->s), 6);
+	assert_int_equal(lq_store_schema_version(f->s), 7);
 
 	/* The old lead reads back with the new fields absent. */
 	assert_int_equal(lq_store_lead_get(f->s, 1, &l, &err), 0);
@@ -355,7 +355,7 @@ static void test_upgrade_from_v1(void **state)
 	lq_store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 6);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 7);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'index' AND name IN "
 				    "('leads_owner', 'leads_stage_at', "
@@ -371,7 +371,7 @@ static void test_upgrade_from_v1(void **state)
 				    "1772323200005"), 1);
 	sqlite3_close(db);
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 6);
+	assert_int_equal(lq_store_schema_version(f->s), 7);
 	assert_int_equal(add_event(f->s, 1, T0, "page_view", "m-1", NULL), 1);
 	assert_int_equal(counts(f->s).leads, 1);
 }

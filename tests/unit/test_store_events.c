@@ -1,9 +1,11 @@
 /*
- * test_store_events.c - the events table of migration 6: batches stored
- * with ids in arrival order and read back in (lead_id, at, id) order,
- * de-duplication by msg_hash confirmed on the text (a collision never
- * loses an event), the id counter across rollbacks and connections, and
- * a database from before migration 6 keeping every event and its id.
+ * test_store_events.c - the events table of migrations 6 and 7: batches
+ * stored with ids in arrival order and read back in (lead_id, at, id)
+ * order, de-duplication per lead by msg_hash confirmed on the text (a
+ * collision never loses an event; the same id for two leads is two
+ * events), the two halves of a batch write (duplicates, insert), the id
+ * counter across rollbacks and connections, and a database from before
+ * migration 6 keeping every event and its id.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -61,43 +63,92 @@ static void test_batch_ids_dups_and_order(void **state)
 	lq_error err = {0};
 	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
 	int64_t b = add_lead(f->s, "b@acme.io", LQ_STAGE_LEAD, NULL, 0);
-	lq_event ev[5], *got = NULL;
-	unsigned char dup[5];
+	lq_event ev[6], *got = NULL;
+	unsigned char dup[6];
 	size_t n = 0;
 
 	ev_set(&ev[0], b, T0 + 30, "page_view", "m-1");
 	ev_set(&ev[1], a, T0 + 20, "page_view", "m-2");
 	ev_set(&ev[2], b, T0 + 10, "page_view", NULL);
-	ev_set(&ev[3], a, T0 + 20, "page_view", "m-1");   /* repeats ev[0] */
+	ev_set(&ev[3], b, T0 + 20, "page_view", "m-1");   /* repeats ev[0] */
 	ev_set(&ev[4], a, T0 + 5, "email_open", "m-3");
+	ev_set(&ev[5], a, T0 + 25, "page_view", "m-1");   /* another lead's */
 	lq_attrs_set(&ev[4].props, "url", lq_value_str("/pricing"));
 	assert_int_equal(lq_store_begin(f->s, &err), 0);
-	assert_int_equal(lq_store_events_add(f->s, ev, 5, dup, &err), 0);
+	assert_int_equal(lq_store_events_add(f->s, ev, 6, dup, &err), 0);
 	assert_int_equal(lq_store_commit(f->s, &err), 0);
-	assert_int_equal(dup[0] + dup[1] + dup[2] + dup[4], 0);
+	assert_int_equal(dup[0] + dup[1] + dup[2] + dup[4] + dup[5], 0);
 	assert_int_equal(dup[3], 1);
 	/* ids in arrival order, increasing */
 	assert_true(ev[0].id > 0);
 	assert_true(ev[1].id > ev[0].id);
 	assert_true(ev[2].id > ev[1].id);
 	assert_true(ev[4].id > ev[2].id);
+	assert_true(ev[5].id > ev[4].id);
 
 	/* a lead's events: by time, then id */
 	assert_int_equal(lq_store_lead_events(f->s, a, &got, &n, &err), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(got[0].type, "email_open");
 	assert_int_equal(got[0].id, ev[4].id);
 	assert_string_equal(lq_attrs_get(&got[0].props, "url")->str, "/pricing");
 	assert_int_equal(got[1].id, ev[1].id);
 	assert_string_equal(got[1].msg_id, "m-2");
+	assert_int_equal(got[2].id, ev[5].id);
+	assert_string_equal(got[2].msg_id, "m-1");
 	lq_events_free(got, n);
-	assert_int_equal(counts(f->s).events, 4);
-
-	/* a later batch and a single add see the stored ids */
-	assert_int_equal(add_one(f->s, a, T0, "m-3", NULL), 1);
-	assert_int_equal(add_one(f->s, a, T0, "m-4", NULL), 0);
 	assert_int_equal(counts(f->s).events, 5);
-	evs_free(ev, 5);
+
+	/* a later batch and a single add see the stored ids, lead by lead */
+	assert_int_equal(add_one(f->s, a, T0, "m-3", NULL), 1);
+	assert_int_equal(add_one(f->s, b, T0, "m-1", NULL), 1);
+	assert_int_equal(add_one(f->s, a, T0, "m-4", NULL), 0);
+	assert_int_equal(add_one(f->s, b, T0, "m-3", NULL), 0);
+	assert_int_equal(counts(f->s).events, 7);
+	evs_free(ev, 6);
+}
+
+/* lq_store_events_dups writes nothing and finds what events_add would;
+ * lq_store_events_insert stores every event given, ids in array order. */
+static void test_dups_then_insert(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	int64_t b = add_lead(f->s, "b@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	lq_event ev[4], *got = NULL;
+	unsigned char dup[4];
+	size_t n = 0;
+
+	assert_int_equal(add_one(f->s, a, T0, "m-1", NULL), 0);
+	ev_set(&ev[0], a, T0 + 9, "page_view", "m-1");   /* stored for a */
+	ev_set(&ev[1], b, T0 + 9, "page_view", "m-1");   /* not for b */
+	ev_set(&ev[2], b, T0 + 1, "page_view", "m-1");   /* ev[1] again */
+	ev_set(&ev[3], a, T0 + 2, "page_view", "m-2");
+	assert_int_equal(lq_store_events_dups(f->s, ev, 4, dup, &err), 0);
+	assert_int_equal(dup[0], 1);
+	assert_int_equal(dup[1], 0);
+	assert_int_equal(dup[2], 1);
+	assert_int_equal(dup[3], 0);
+	assert_int_equal(counts(f->s).events, 1);
+	assert_int_equal(ev[1].id, 0);
+
+	/* the caller keeps what is new; the insert takes it as given */
+	assert_int_equal(lq_store_events_insert(f->s, &ev[1], 1, &err), 0);
+	assert_int_equal(lq_store_events_insert(f->s, &ev[3], 1, &err), 0);
+	assert_true(ev[1].id > 0 && ev[3].id > ev[1].id);
+	assert_int_equal(counts(f->s).events, 3);
+	assert_int_equal(lq_store_lead_events(f->s, b, &got, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].id, ev[1].id);
+	lq_events_free(got, n);
+	/* an event the store refuses refuses the insert */
+	free(ev[2].type);
+	ev[2].type = NULL;
+	assert_int_equal(lq_store_events_insert(f->s, &ev[2], 1, &err), LQ_EINVAL);
+	assert_string_equal(err.msg, "event has no type");
+	assert_int_equal(counts(f->s).events, 3);
+	evs_free(ev, 4);
 }
 
 /* An event refused by lq_store_event_check refuses the whole batch. */
@@ -140,14 +191,15 @@ static void test_hash_collision_keeps_event(void **state)
 	assert_int_equal(add_one(f->s, a, T0 + 1, "m-1", NULL), 0);
 	assert_int_equal(add_one(f->s, a, T0 + 2, "m-1", NULL), 1);
 	assert_int_equal(counts(f->s).events, 2);
-	/* anonymous events compare the text too */
+	/* a visitor not linked to a lead is nobody's lead: its events
+	 * count once among visitors' (and once per lead when it joins) */
 	ev_set(&e, 0, T0, "page_view", "m-1");
 	assert_int_equal(lq_store_anon_event_add(f->s, "anon-1", &e, &dup, &err), 0);
-	assert_int_equal(dup, 1);
-	lq_event_free(&e);
-	ev_set(&e, 0, T0, "page_view", "m-9");
-	assert_int_equal(lq_store_anon_event_add(f->s, "anon-1", &e, &dup, &err), 0);
 	assert_int_equal(dup, 0);
+	lq_event_free(&e);
+	ev_set(&e, 0, T0, "page_view", "m-1");
+	assert_int_equal(lq_store_anon_event_add(f->s, "anon-2", &e, &dup, &err), 0);
+	assert_int_equal(dup, 1);
 	lq_event_free(&e);
 }
 
@@ -215,7 +267,7 @@ static void test_migration_keeps_events(void **state)
 		 (long long)b, T0, (long long)a, T0 + 9, (long long)a, T0 + 1);
 	exec_sql(f->path, sql);
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 6);
+	assert_int_equal(lq_store_schema_version(f->s), 7);
 	assert_int_equal(counts(f->s).events, 3);
 	assert_int_equal(lq_store_lead_events(f->s, a, &got, &n, &err), 0);
 	assert_int_equal(n, 2);
@@ -229,17 +281,22 @@ static void test_migration_keeps_events(void **state)
 	assert_int_equal(got[0].id, 3);
 	assert_string_equal(lq_attrs_get(&got[0].props, "url")->str, "/pricing");
 	lq_events_free(got, n);
-	/* migrated msg_ids still de-duplicate; ids go on after 10 */
-	assert_int_equal(add_one(f->s, a, T0, "m-3", NULL), 1);
-	assert_int_equal(add_one(f->s, b, T0, "m-10", NULL), 1);
+	/* migrated msg_ids still de-duplicate, per lead; ids go on after
+	 * 10 */
+	assert_int_equal(add_one(f->s, b, T0, "m-3", NULL), 1);
+	assert_int_equal(add_one(f->s, a, T0, "m-10", NULL), 1);
 	assert_int_equal(add_one(f->s, a, T0, "m-11", &id), 0);
 	assert_int_equal(id, 11);
+	assert_int_equal(add_one(f->s, a, T0, "m-3", &id), 0);
+	assert_int_equal(id, 12);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_batch_ids_dups_and_order,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dups_then_insert,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_refuses_bad_event,
 						setup, teardown),
