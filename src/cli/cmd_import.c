@@ -23,7 +23,7 @@ static const char import_help[] =
 	"events   activity as NDJSON, one event a line (- reads stdin); an\n"
 	"         event whose id was seen before for the same lead counts once;\n"
 	"         --cache-mb sets the page cache the import may use, 16 to\n"
-	"         16384 MiB (default 512, or $LEADQ_IMPORT_CACHE_MB): a file far\n"
+	"         16384 MiB (default 384, or $LEADQ_IMPORT_CACHE_MB): a file far\n"
 	"         larger than it is slower; --hold-mb sets the memory of scored\n"
 	"         events held to be written together, sorted by lead, 1 to\n"
 	"         16384 MiB (default 256, or $LEADQ_IMPORT_HOLD_MB): more holds\n"

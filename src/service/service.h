@@ -57,7 +57,7 @@ int lq_service_model_shown(lq_service *svc, lq_model_row *out, lq_error *err);
 
 /* ---- imports (all-or-nothing per file unless skip_bad) ------------------- */
 
-#define LQ_IMPORT_CACHE_MIB 512
+#define LQ_IMPORT_CACHE_MIB 384
 #define LQ_IMPORT_HOLD_MIB 256
 
 typedef struct lq_import_opts {
