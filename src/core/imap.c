@@ -14,6 +14,12 @@ static size_t slot_of(int64_t key, size_t cap)
 	return (size_t)(h >> 17) & (cap - 1);
 }
 
+int lq_int64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
 void *lq_imap_get(const lq_imap *m, int64_t key)
 {
 	if (!m->cap || key == 0)

@@ -26,6 +26,9 @@ void lq_imap_put(lq_imap *m, int64_t key, void *val);
 void lq_imap_each(const lq_imap *m, void (*fn)(void *ctx, void *val),
 		  void *ctx);
 void lq_imap_clear(lq_imap *m);   /* forget every entry, keep capacity */
+
+/* qsort comparator of int64_t values (ids, times), ascending. */
+int lq_int64_cmp(const void *a, const void *b);
 void lq_imap_free(lq_imap *m);
 
 /* A 64-bit hash of a string (FNV-1a from seed, then murmur3's 64-bit

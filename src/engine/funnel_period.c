@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/imap.h"
+
 int64_t lq_funnel_period_key(lq_funnel_period p, lq_time t)
 {
 	int64_t days = lq_floor_div(t, LQ_MS_DAY), y;
@@ -61,17 +63,11 @@ const char *lq_funnel_cohort_name(lq_funnel_cohort c)
 	return c == LQ_FUNNEL_CREATED ? "created" : "mql";
 }
 
-static int cmp_i64(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-	return (a > b) - (a < b);
-}
-
 double lq_funnel_median(int64_t *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof *v, cmp_i64);
+	qsort(v, n, sizeof *v, lq_int64_cmp);
 	if (n % 2)
 		return (double)v[n / 2];
 	return ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2.0;
@@ -81,7 +77,7 @@ double lq_funnel_p90(int64_t *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof *v, cmp_i64);
+	qsort(v, n, sizeof *v, lq_int64_cmp);
 	return (double)v[(9 * n + 9) / 10 - 1];   /* rank ceil(0.9 n) */
 }
 

@@ -54,12 +54,6 @@ static void drop_events(lq_event_batch *b)
 	lq_eventrec_arena_reset(&b->arena);
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The work of every event's lead, loaded before anything is stored.
  * Loaded in lead id order: the lead, account and score rows are read
  * walking their B-trees forward, not in the file's random order. */
@@ -70,7 +64,7 @@ static int load_works(lq_import_run *run, lq_event_batch *b,
 	int rc = lq_workset_reserve(run->svc, &run->ws, b->n, err);
 	for (size_t i = 0; i < b->n; i++)
 		ids[i] = b->ev[i].lead_id;
-	qsort(ids, b->n, sizeof *ids, cmp_id);
+	qsort(ids, b->n, sizeof *ids, lq_int64_cmp);
 	for (size_t i = 0; rc == 0 && i < b->n; i++)
 		if (i == 0 || ids[i] != ids[i - 1])
 			rc = lq_workset_get(run->svc, &run->ws, ids[i], &w[0],
