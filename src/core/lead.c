@@ -94,3 +94,13 @@ int lq_looks_like_email(const char *s)
 			return 0;
 	return 1;
 }
+
+int lq_event_props_check(const lq_event *e, lq_error *err)
+{
+	for (size_t i = 0; i < e->props.n; i++)
+		if (!lq_value_finite(&e->props.items[i].val))
+			return lq_error_set(err, LQ_EINVAL, "attribute %s is not "
+					    "a finite number",
+					    e->props.items[i].key);
+	return 0;
+}

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "core/error.h"
 #include "core/stage.h"
 #include "core/time.h"
 #include "core/value.h"
@@ -69,6 +70,8 @@ void lq_lead_init(lq_lead *l);
 void lq_lead_free(lq_lead *l);
 void lq_event_init(lq_event *e);
 void lq_event_free(lq_event *e);
+/* LQ_EINVAL naming the first property that is not a finite number. */
+int lq_event_props_check(const lq_event *e, lq_error *err);
 
 /* Lowercased domain part of an email ("ana@Acme.io" -> "acme.io"), or NULL
  * when email has no '@'. Caller frees. */

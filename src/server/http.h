@@ -18,12 +18,16 @@ struct lq_http_res;
 
 #define LQ_HTTP_MAX_PARAMS 4
 
-/* A write a route hands to the single writer without holding its thread:
- * the route fills req->defer and returns; the adapter (server.c) queues
- * the job, suspends the connection, and once the writer is done (after
- * the commit, for a session job) calls answer on a request thread to
- * build the response from the job's result, then free_arg. */
+/* A write a route hands over without holding its thread: the route fills
+ * req->defer and returns; the adapter (server.c) queues the job,
+ * suspends the connection, and once it is done (after the commit, for a
+ * session job) calls answer on a request thread to build the response
+ * from the job's result, then free_arg. With inbox set, the job is the
+ * request's body appended to the tracking inbox (inbox_writer.h) as
+ * endpoint kind, not fn on the writer. */
 typedef struct lq_http_defer {
+	int inbox;                         /* append the body to the inbox */
+	int kind;                          /* its endpoint (lq_seg_type) */
 	int (*fn)(lq_service *svc, lq_ingest *session, void *arg,
 		  lq_error *err);          /* runs on the writer thread */
 	void *arg;                         /* owned until free_arg */

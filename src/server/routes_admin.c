@@ -35,6 +35,7 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 	struct lq_server *s = req->server;
 	lq_store_counts c;
 	lq_writer_stats w;
+	lq_inbox_writer_stats ib;
 	lq_metrics m;
 	lq_error err;
 	static const char *const classes[] = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -46,6 +47,7 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 		return 0;
 	}
 	lq_writer_stats_get(s->writer, &w);
+	lq_inbox_writer_stats_get(s->inbox, &ib);
 	pthread_mutex_lock(&s->metrics_lock);
 	m = s->metrics;
 	pthread_mutex_unlock(&s->metrics_lock);
@@ -68,6 +70,22 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 		{"leadq_writer_queued", "gauge", "Jobs waiting for the writer.", w.queued},
 		{"leadq_http_waiting_commit", "gauge", "Requests suspended until their commit.",
 		 __atomic_load_n(&s->waiting, __ATOMIC_ACQUIRE)},
+		{"leadq_inbox_commits_total", "counter",
+		 "Commits of the tracking inbox (each acknowledges the requests in it).", ib.commits},
+		{"leadq_inbox_requests_total", "counter", "Tracking requests acknowledged.", ib.jobs},
+		{"leadq_inbox_group_max", "gauge", "The most tracking requests in one inbox commit.",
+		 ib.group_max},
+		{"leadq_inbox_append_failures_total", "counter",
+		 "Tracking requests refused because the inbox could not be written.", ib.failed},
+		{"leadq_inbox_pending", "gauge", "Tracking requests acknowledged and not applied yet.",
+		 w.inbox_pending},
+		{"leadq_inbox_applied_total", "counter", "Tracking requests applied.", w.inbox_requests},
+		{"leadq_inbox_rejected_total", "counter",
+		 "Tracking requests refused when applied (logged).", w.inbox_rejected},
+		{"leadq_inbox_applies_total", "counter", "Transactions applying the inbox.",
+		 w.inbox_applies},
+		{"leadq_inbox_apply_failures_total", "counter",
+		 "Applies of the inbox that failed and were retried.", w.inbox_failures},
 		{"leadq_checkpoints_total", "counter", "Passive WAL checkpoints of the checkpointer thread.",
 		 lq_checkpointer_count(s->checkpointer)},
 		{"leadq_inline_checkpoints_total", "counter",

@@ -1,11 +1,12 @@
 /*
  * routes_track.c - the Segment-compatible tracking API: /v1/track, /page,
- * /screen, /identify, /group, /alias and /v1/batch. A request's messages
- * are applied as one job in the writer's group commit: all of them or
- * none, and the answer comes after the commit (an acknowledged event is
- * durable). messageId de-duplicates. The body is decoded and checked on
- * the request thread; the job is deferred (http.h), so no request thread
- * waits for the commit.
+ * /screen, /identify, /group, /alias and /v1/batch. The body is decoded
+ * and checked on the request thread (a bad message is 400 and nothing of
+ * the request is kept); a good request is appended to the inbox and
+ * answered after that append is committed (an acknowledged request is
+ * durable, inbox_writer.h). The writer applies it soon after, all of its
+ * messages or none (inbox_apply.h); every API read waits for that
+ * (server.c). messageId de-duplicates, per lead.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,37 +14,27 @@
 #include "io/segment.h"
 #include "server/server_internal.h"
 
-static int apply_message(lq_ingest *session, lq_seg_msg *m, lq_error *err)
+/* What a message says that the database cannot change: refused now, with
+ * 400, rather than when applied. */
+static int check_message(lq_service *svc, const lq_seg_msg *m, lq_error *err)
 {
 	lq_who who = {.user_id = m->user_id, .anonymous_id = m->anonymous_id};
-	int dup = 0;
 	switch (m->type) {
 	case LQ_SEG_TRACK:
 	case LQ_SEG_PAGE:
 	case LQ_SEG_SCREEN:
-		return lq_ingest_event(session, &who, &m->event, &dup, err);
+		return lq_ingest_check_event(svc, &who, &m->event, err);
 	case LQ_SEG_IDENTIFY:
-		return lq_ingest_identify(session, &who, &m->traits, err);
-	case LQ_SEG_GROUP:
-		/* A company only means something once we know the person. */
-		if (!m->user_id)
-			return 0;
-		who.anonymous_id = NULL;
-		return lq_ingest_identify(session, &who, &m->traits, err);
-	case LQ_SEG_ALIAS:
-		return lq_ingest_alias(session, &who, m->previous_id, err);
-	case LQ_SEG_BATCH:
-		break;
+		return lq_ingest_check_identify(&who, &m->traits, err);
+	default:
+		return 0;
 	}
-	return lq_error_set(err, LQ_EINVAL, "unexpected message type");
 }
 
-static int apply_batch(lq_service *svc, lq_ingest *session, void *arg,
-		       lq_error *err)
+static int check_batch(lq_service *svc, const lq_seg_batch *b, lq_error *err)
 {
-	lq_seg_batch *b = arg;
 	for (size_t i = 0; i < b->n; i++) {
-		int rc = apply_message(session, &b->msgs[i], err);
+		int rc = check_message(svc, &b->msgs[i], err);
 		if (rc) {
 			if (b->n > 1)
 				lq_error_prefix(err, "batch[%zu]", i);
@@ -60,12 +51,6 @@ static lq_seg_type endpoint_of(const char *path)
 	return t;
 }
 
-static void batch_free(void *arg)
-{
-	lq_seg_batch_free(arg);
-	free(arg);
-}
-
 static void answer(int rc, const lq_error *err, void *arg, lq_http_res *res)
 {
 	if (rc) {
@@ -78,18 +63,22 @@ static void answer(int rc, const lq_error *err, void *arg, lq_http_res *res)
 
 int lq_route_track(lq_http_req *req, lq_http_res *res)
 {
-	lq_seg_batch *b = lq_xcalloc(1, sizeof *b);
+	lq_seg_type kind = endpoint_of(req->path);
+	lq_seg_batch b;
 	lq_error err;
 
+	memset(&b, 0, sizeof b);
 	lq_error_clear(&err);
-	if (lq_segment_decode(req->body, req->body_len, endpoint_of(req->path),
-			      req->svc->model, req->now, b, &err)) {
+	int rc = lq_segment_decode(req->body, req->body_len, kind,
+				   req->svc->model, req->now, &b, &err);
+	if (rc == 0)
+		rc = check_batch(req->svc, &b, &err);
+	lq_seg_batch_free(&b);
+	if (rc) {
 		lq_http_fail(res, &err);
-		batch_free(b);
 		return 0;
 	}
-	*req->defer = (lq_http_defer){.fn = apply_batch, .arg = b,
-				      .free_arg = batch_free, .session = 1,
-				      .weight = b->n, .answer = answer};
+	*req->defer = (lq_http_defer){.inbox = 1, .kind = (int)kind,
+				      .answer = answer};
 	return 0;
 }

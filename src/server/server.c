@@ -11,7 +11,10 @@
  * once the job is done, after its commit, and libmicrohttpd calls
  * on_request again, which answers from the job's result. So one group
  * commit holds the writes of every connection waiting, not of at most one
- * per request thread.
+ * per request thread. The tracking API's requests go the same way to the
+ * inbox thread instead (inbox_writer.h), and every other route that
+ * needs a key first waits until the writer has applied what the inbox
+ * acknowledged (read-your-writes, wait_for_inbox).
  */
 #include "server/server.h"
 
@@ -40,6 +43,7 @@ typedef struct conn_state {
 	lq_http_req req;
 	lq_http_defer defer;
 	lq_writer_job job;
+	lq_inbox_job ijob;
 	int deferred;              /* the job was handed to the writer... */
 	int refused;               /* ...which refused it (shutting down) */
 } conn_state;
@@ -192,6 +196,18 @@ static enum MHD_Result send_response(struct MHD_Connection *conn,
 	return ok;
 }
 
+/* A read after a tracking request sees it: wait (at most this long, in
+ * ms) until the writer applied every request the inbox acknowledged. */
+#define LQ_INBOX_READ_WAIT_MS 2000
+
+static void wait_for_inbox(struct lq_server *s, const lq_route *route)
+{
+	if (route->roles == LQ_ANYONE || route->fn == lq_route_track)
+		return;
+	lq_writer_wait_applied(s->writer, lq_inbox_writer_acked(s->inbox),
+			       LQ_INBOX_READ_WAIT_MS);
+}
+
 /* Resolve route, authenticate, run the handler. */
 static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
 		     conn_state *st, lq_http_res *res)
@@ -228,6 +244,7 @@ static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
 						       "Authorization"),
 			   req, res))
 		return;
+	wait_for_inbox(s, st->route);
 	st->route->fn(req, res);
 }
 
@@ -241,9 +258,29 @@ static void job_done(lq_writer_job *job)
 	MHD_resume_connection(st->req.conn);
 }
 
-/* Hand the route's deferred write to the writer; the connection sleeps
- * until job_done. Suspended first: the writer may finish the job and
- * resume the connection before this function returns. */
+static void inbox_job_done(lq_inbox_job *job)
+{
+	conn_state *st = job->ctx;
+	MHD_resume_connection(st->req.conn);
+}
+
+/* Queue the request for the inbox thread (suspended, as below). */
+static int defer_append(struct lq_server *s, conn_state *st)
+{
+	lq_inbox_job *j = &st->ijob;
+	memset(j, 0, sizeof *j);
+	j->kind = st->defer.kind;
+	j->received_at = st->req.now;
+	j->body = st->req.body;
+	j->len = st->req.body_len;
+	j->done = inbox_job_done;
+	j->ctx = st;
+	return lq_inbox_writer_submit(s->inbox, j);
+}
+
+/* Hand the route's deferred write to the writer (or the inbox thread);
+ * the connection sleeps until job_done. Suspended first: the job may be
+ * done and the connection resumed before this function returns. */
 static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
 			conn_state *st)
 {
@@ -258,7 +295,7 @@ static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
 	st->deferred = 1;
 	__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
 	MHD_suspend_connection(conn);
-	if (lq_writer_submit(s->writer, j)) {
+	if (st->defer.inbox ? defer_append(s, st) : lq_writer_submit(s->writer, j)) {
 		st->refused = 1;
 		__atomic_sub_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
 		MHD_resume_connection(conn);
@@ -279,6 +316,8 @@ static void answer_deferred(conn_state *st, lq_http_res *res)
 		lq_http_error(res, 503, "the server is shutting down", NULL);
 		snprintf(res->header_name, sizeof res->header_name, "Retry-After");
 		snprintf(res->header_value, sizeof res->header_value, "1");
+	} else if (st->defer.inbox) {
+		st->defer.answer(st->ijob.rc, &st->ijob.err, st->defer.arg, res);
 	} else {
 		st->defer.answer(st->job.rc, &st->job.err, st->defer.arg, res);
 	}
@@ -346,7 +385,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		res.status = 204;   /* the CORS headers are all it says */
 	} else {
 		dispatch(s, conn, st, &res);
-		if (st->defer.fn) {
+		if (st->defer.fn || st->defer.inbox) {
 			lq_buf_free(&res.body);
 			defer_write(s, conn, st);
 			return MHD_YES;   /* answered when resumed */
@@ -454,9 +493,20 @@ static unsigned bound_port(struct MHD_Daemon *d)
 	return info ? info->port : 0;
 }
 
+static void inbox_appended(void *ctx, int64_t last_id)
+{
+	lq_writer_inbox_appended(ctx, last_id);
+}
+
+static int64_t inbox_applied(void *ctx)
+{
+	return lq_writer_inbox_applied(ctx);
+}
+
 static void server_free(struct lq_server *s)
 {
 	lq_deliverer_stop(s->deliverer);
+	lq_inbox_writer_stop(s->inbox);
 	lq_writer_stop(s->writer);
 	lq_checkpointer_stop(s->checkpointer);
 	lq_ratelimit_free(s->limiter);
@@ -485,6 +535,13 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 		server_free(s);
 		return NULL;
 	}
+	if (lq_inbox_writer_start(opts->db, &(lq_inbox_writer_fns){
+			.on_appended = inbox_appended, .applied = inbox_applied,
+			.ctx = s->writer}, &s->inbox, err)) {
+		s->inbox = NULL;
+		server_free(s);
+		return NULL;
+	}
 	if (opts->deliver_ms >= 0 &&
 	    lq_deliverer_start(opts->db, opts->deliver_ms, writer_clock, s,
 			       &s->deliverer, err)) {
@@ -495,7 +552,8 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 	return s;
 }
 
-/* After the writer closed, every accepted write is committed and its
+/* After the inbox thread and the writer closed, every accepted write is
+ * committed (and the inbox applied) and its
  * connection resumed: give their answers up to 2 s to leave (on_completed
  * counts them down), so that no committed request goes unanswered without
  * need. libmicrohttpd may only be stopped with no connection suspended,
@@ -555,6 +613,7 @@ int lq_server_run(const lq_server_opts *opts, lq_error *err)
 	/* Stop accepting; refuse new writes (503) and commit every accepted
 	 * one; answer them; only then close the connections. */
 	MHD_quiesce_daemon(d);
+	lq_inbox_writer_close(s->inbox);
 	lq_writer_close(s->writer);
 	wait_for_answers(s);
 	MHD_stop_daemon(d);

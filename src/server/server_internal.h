@@ -11,6 +11,7 @@
 #include "server/checkpointer.h"
 #include "server/deliverer.h"
 #include "server/http.h"
+#include "server/inbox_writer.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
 #include "server/writer.h"
@@ -49,6 +50,7 @@ typedef struct lq_key_cache lq_key_cache;
 struct lq_server {
 	lq_server_opts opts;
 	lq_writer *writer;
+	lq_inbox_writer *inbox;    /* the tracking API's acknowledgements */
 	lq_checkpointer *checkpointer;
 	lq_deliverer *deliverer;
 	lq_ratelimit *limiter;

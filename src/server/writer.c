@@ -2,17 +2,25 @@
  * writer.c - the single writer thread with group commit. Jobs arrive on a
  * queue (lq_writer_submit, or lq_writer_run which waits); the thread
  * takes everything queued at once and runs the session jobs among it as
- * group commits, the standalone ones alone. It never waits for anything
- * but the queue and SQLite, and it never checkpoints the WAL in the common
- * case (see wal_hook below).
+ * group commits, the standalone ones alone. Between them it applies the
+ * tracking API's inbox. It never waits for anything but the queue and
+ * SQLite, and it never checkpoints the WAL in the common case (see
+ * wal_hook below).
  */
 #include "server/writer.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
+#include "server/inbox_apply.h"
+
+/* After an apply of the inbox failed (disk full...), the next try waits
+ * this long unless a job comes first. */
+#define LQ_INBOX_RETRY_MS 1000
 
 /*
  * Checkpoints. SQLite's automatic checkpoint runs inside the commit that
@@ -66,7 +74,146 @@ struct lq_writer {
 	int stopping;
 	uint64_t generation;
 	lq_writer_stats stats;
+	lq_inbox *ib;             /* the writer's own connection to it */
+	int64_t applied;          /* inbox rows applied up to (lock) */
+	int64_t appended;         /* inbox rows acknowledged up to (lock) */
+	int64_t retry_at_ms;      /* no apply before (after a failure) */
+	pthread_cond_t applied_cond;  /* applied moved */
 };
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the inbox ------------------------------------------------------------ */
+
+/* Rows to apply, and not waiting after a failure. Called with the lock. */
+static int inbox_due(lq_writer *w)
+{
+	return w->applied < w->appended && mono_ms() >= w->retry_at_ms;
+}
+
+/* One transaction applying the inbox; 0 when it committed. */
+static int apply_inbox(lq_writer *w)
+{
+	lq_inbox_report rep;
+	lq_error err;
+	int64_t after;
+
+	pthread_mutex_lock(&w->lock);
+	after = w->applied;
+	pthread_mutex_unlock(&w->lock);
+	lq_error_clear(&err);
+	w->svc->now = w->clock(w->clock_ctx);
+	int rc = lq_inbox_apply(w->svc, w->ib, after, LQ_INBOX_APPLY_ROWS,
+				stderr, &rep, &err);
+	pthread_mutex_lock(&w->lock);
+	if (rc) {
+		w->stats.inbox_failures++;
+		w->retry_at_ms = mono_ms() + LQ_INBOX_RETRY_MS;
+	} else {
+		/* Nothing left to read: the rows up to appended are gone. */
+		w->applied = rep.last_id > after ? rep.last_id : w->appended;
+		w->stats.inbox_applies++;
+		w->stats.inbox_requests += rep.requests;
+		w->stats.inbox_rejected += rep.rejected;
+		w->stats.events += rep.events.stored;
+		w->stats.duplicates += rep.events.duplicates;
+		pthread_cond_broadcast(&w->applied_cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (rc)
+		fprintf(stderr, "leadq: cannot apply the tracking inbox (retrying "
+			"in %d ms): %s\n", LQ_INBOX_RETRY_MS, err.msg);
+	return rc;
+}
+
+/* Delete the applied rows from the inbox, leaving no copy (before a
+ * standalone job, e.g. a lead forgotten, and at the end). */
+static void compact_inbox(lq_writer *w)
+{
+	lq_error err;
+	pthread_mutex_lock(&w->lock);
+	int64_t applied = w->applied;
+	pthread_mutex_unlock(&w->lock);
+	lq_error_clear(&err);
+	if (lq_inbox_compact(w->ib, applied, &err))
+		fprintf(stderr, "leadq: cannot compact the tracking inbox: %s\n",
+			err.msg);
+}
+
+/* Apply everything acknowledged so far (before a job: it sees all). */
+static void drain_inbox(lq_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	int64_t target = w->appended;
+	pthread_mutex_unlock(&w->lock);
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		int more = w->applied < target;
+		pthread_mutex_unlock(&w->lock);
+		if (!more || apply_inbox(w))
+			return;
+	}
+}
+
+void lq_writer_inbox_appended(lq_writer *w, int64_t last_id)
+{
+	pthread_mutex_lock(&w->lock);
+	if (last_id > w->appended) {
+		w->appended = last_id;
+		pthread_cond_signal(&w->wake);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+int64_t lq_writer_inbox_applied(lq_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	int64_t applied = w->applied;
+	pthread_mutex_unlock(&w->lock);
+	return applied;
+}
+
+int lq_writer_wait_applied(lq_writer *w, int64_t id, int timeout_ms)
+{
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&w->lock);
+	/* Not while applying fails (a full disk): reads answer at once. */
+	while (w->applied < id && rc == 0 && mono_ms() >= w->retry_at_ms)
+		if (pthread_cond_timedwait(&w->applied_cond, &w->lock, &until))
+			rc = 1;
+	rc = w->applied < id;
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* Sleep until a job, rows to apply, or stop. Called with the lock. */
+static void wait_for_work(lq_writer *w)
+{
+	while (!w->head && !w->stopping && !inbox_due(w)) {
+		if (w->applied < w->appended) {   /* retrying later */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += LQ_INBOX_RETRY_MS / 1000 + 1;
+			pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		} else {
+			pthread_cond_wait(&w->wake, &w->lock);
+		}
+	}
+}
 
 /* Take the whole queue. Called with the lock held. */
 static lq_writer_job *take_all(lq_writer *w)
@@ -172,12 +319,15 @@ static lq_writer_job *run_group(lq_writer *w, lq_writer_job *first)
 
 static void run_list(lq_writer *w, lq_writer_job *list)
 {
+	if (list)
+		drain_inbox(w);
 	while (list) {
 		w->svc->now = w->clock(w->clock_ctx);
 		if (list->session) {
 			list = run_group(w, list);
 		} else {
 			lq_writer_job *next = list->next;
+			compact_inbox(w);
 			run_standalone(w, list);
 			finish(w, list);
 			list = next;
@@ -190,14 +340,19 @@ static void *writer_main(void *arg)
 	lq_writer *w = arg;
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
-		while (!w->head && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->lock);
+		wait_for_work(w);
 		lq_writer_job *list = take_all(w);
 		int stopping = w->stopping;
+		int due = inbox_due(w);
 		pthread_mutex_unlock(&w->lock);
 		run_list(w, list);
-		if (stopping && !list)
+		if (due && !list)
+			apply_inbox(w);
+		if (stopping && !list) {
+			drain_inbox(w);   /* the inbox thread has stopped */
+			compact_inbox(w);
 			return NULL;
+		}
 	}
 }
 
@@ -240,14 +395,32 @@ int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
 	w->clock = clock;
 	w->clock_ctx = clock_ctx;
 	w->cp = cp;
+	rc = lq_inbox_open(db, &w->ib, err);
+	if (rc == 0)
+		rc = lq_inbox_last_id(w->ib, &w->appended, err);
+	if (rc == 0)
+		rc = lq_inbox_applied(w->svc, &w->applied, err);
+	if (rc == 0 && w->appended < w->applied) {
+		rc = lq_inbox_ids_after(w->ib, w->applied, err);
+		w->appended = w->applied;
+	}
+	if (rc) {
+		lq_inbox_close(w->ib);
+		lq_service_close(w->svc);
+		free(w);
+		return rc;
+	}
 	if (cp)
 		lq_store_wal_hook(w->svc->store, wal_hook, w);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->applied_cond, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w)) {
+		lq_inbox_close(w->ib);
 		lq_service_close(w->svc);
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->wake);
+		pthread_cond_destroy(&w->applied_cond);
 		free(w);
 		return lq_error_set(err, LQ_EINTERNAL, "cannot start the writer thread");
 	}
@@ -322,6 +495,7 @@ void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out)
 {
 	pthread_mutex_lock(&w->lock);
 	*out = w->stats;
+	out->inbox_pending = (uint64_t)(w->appended - w->applied);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -347,7 +521,9 @@ void lq_writer_stop(lq_writer *w)
 	if (w->cp)
 		lq_store_wal_hook(w->svc->store, NULL, NULL);
 	lq_service_close(w->svc);
+	lq_inbox_close(w->ib);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->applied_cond);
 	free(w);
 }

@@ -20,6 +20,14 @@
  * lq_writer_close refuses new jobs and runs everything accepted to its
  * end (committed, done called); nothing acknowledged is lost.
  *
+ * The tracking API's requests reach the writer through the inbox
+ * (store/inbox.h, inbox_writer.h): they are acknowledged once appended
+ * there, and the writer applies them (inbox_apply.h) whenever the inbox
+ * holds rows it has not applied, up to LQ_INBOX_APPLY_ROWS per
+ * transaction, and always before any queued job: a job sees every
+ * request acknowledged before it ran. lq_writer_wait_applied lets a
+ * reader wait for the same. The writer's close applies the whole inbox.
+ *
  * The writer's connection does not checkpoint the WAL itself: after each
  * commit it asks the checkpointer (checkpointer.h) to, and only checkpoints
  * inline when the WAL passed LQ_WRITER_WAL_HARD pages (see writer.c).
@@ -86,6 +94,14 @@ int lq_writer_run(lq_writer *w, int session, lq_write_fn fn, void *arg,
 uint64_t lq_writer_generation(lq_writer *w);
 void lq_writer_bump_generation(lq_writer *w);
 
+/* The inbox thread appended rows up to last_id: apply them. */
+void lq_writer_inbox_appended(lq_writer *w, int64_t last_id);
+/* The inbox row up to which the database has applied. */
+int64_t lq_writer_inbox_applied(lq_writer *w);
+/* Wait until the inbox is applied up to id, at most timeout_ms; 0 when
+ * it is, 1 when the time ran out. */
+int lq_writer_wait_applied(lq_writer *w, int64_t id, int timeout_ms);
+
 /* Statistics for /metrics. */
 typedef struct lq_writer_stats {
 	uint64_t commits;       /* group commits */
@@ -96,6 +112,11 @@ typedef struct lq_writer_stats {
 	uint64_t duplicates;
 	uint64_t inline_checkpoints; /* WAL over the hard limit */
 	uint64_t queued;        /* jobs waiting now */
+	uint64_t inbox_applies; /* transactions applying the inbox */
+	uint64_t inbox_requests;/* inbox rows applied */
+	uint64_t inbox_rejected;/* inbox rows rejected when applied */
+	uint64_t inbox_failures;/* applies that failed (retried later) */
+	uint64_t inbox_pending; /* rows acknowledged, not applied yet */
 } lq_writer_stats;
 void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out);
 

@@ -207,6 +207,26 @@ static int check_time(lq_service *svc, lq_time at, lq_error *err)
 	return lq_error_set(err, LQ_EINVAL, "event time %s is later than now (%s)", a, n);
 }
 
+int lq_ingest_check_event(lq_service *svc, const lq_who *who,
+			  const lq_event *ev, lq_error *err)
+{
+	if (who->user_id && strlen(who->user_id) > 256)
+		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	int rc = check_time(svc, ev->at, err);
+	return rc ? rc : lq_event_props_check(ev, err);
+}
+
+int lq_ingest_check_identify(const lq_who *who,
+			     const struct lq_lead_input *traits, lq_error *err)
+{
+	if (who->user_id && strlen(who->user_id) > 256)
+		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	if (!who->user_id && !traits->lead.external_id && !traits->lead.email)
+		return lq_error_set(err, LQ_EINVAL,
+				    "identify needs a userId or an email trait");
+	return 0;
+}
+
 /* Store ev for lead_id and score it. The lead's work is loaded before
  * the event is stored: a work rebuilt from the stored events must not
  * count it twice. (lq_store_event_add checks the event.) */

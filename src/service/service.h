@@ -331,6 +331,16 @@ int lq_ingest_alias(lq_ingest *in, const lq_who *who,
  * gets its id. */
 int lq_ingest_lead(lq_ingest *in, struct lq_lead_input *rec, int64_t *id,
 		   lq_error *err);
+/* The checks of lq_ingest_event and lq_ingest_identify that depend on
+ * the message alone, not on what is stored, so that a front end can
+ * refuse a message before queueing it: an event later than svc->now
+ * (beyond a few minutes of clock skew), a property that is not a finite
+ * number, a userId longer than 256 bytes, an identify with neither a
+ * userId nor an email. */
+int lq_ingest_check_event(lq_service *svc, const lq_who *who,
+			  const lq_event *ev, lq_error *err);
+int lq_ingest_check_identify(const lq_who *who,
+			     const struct lq_lead_input *traits, lq_error *err);
 /* Write back the leads the session holds in memory (before releasing a
  * savepoint), or forget them without writing (after undoing to one). */
 int lq_ingest_flush(lq_ingest *in, lq_error *err);

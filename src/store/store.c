@@ -217,12 +217,7 @@ int lq_store_event_check(const lq_event *e, lq_error *err)
 		return lq_error_set(err, LQ_EINVAL, "event has no type");
 	if (e->lead_id <= 0)
 		return lq_error_set(err, LQ_EINVAL, "event has no lead");
-	for (size_t i = 0; i < e->props.n; i++)
-		if (!lq_value_finite(&e->props.items[i].val))
-			return lq_error_set(err, LQ_EINVAL, "attribute %s is not "
-					    "a finite number",
-					    e->props.items[i].key);
-	return 0;
+	return lq_event_props_check(e, err);
 }
 
 int lq_store_events_add(lq_store *s, lq_event *ev, size_t n,
@@ -821,6 +816,23 @@ int lq_store_counter_next(lq_store *s, const char *name, int64_t *value,
 	if (!name || !*name)
 		return lq_error_set(err, LQ_EINVAL, "counter has no name");
 	return s->ops->counter_next(s, name, value, err);
+}
+
+int lq_store_counter_get(lq_store *s, const char *name, int64_t *value,
+			 lq_error *err)
+{
+	*value = 0;
+	if (!name || !*name)
+		return lq_error_set(err, LQ_EINVAL, "counter has no name");
+	return s->ops->counter_get(s, name, value, err);
+}
+
+int lq_store_counter_set(lq_store *s, const char *name, int64_t value,
+			 lq_error *err)
+{
+	if (!name || !*name)
+		return lq_error_set(err, LQ_EINVAL, "counter has no name");
+	return s->ops->counter_set(s, name, value, err);
 }
 
 /* ---- listing and counts --------------------------------------------------- */

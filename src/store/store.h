@@ -459,6 +459,11 @@ int lq_store_identity_link(lq_store *s, const char *anonymous_id,
 /* Return the counter's value before incrementing it (0 the first time). */
 int lq_store_counter_next(lq_store *s, const char *name, int64_t *value,
 			  lq_error *err);
+/* A counter's value (0 when never set), and setting it. */
+int lq_store_counter_get(lq_store *s, const char *name, int64_t *value,
+			 lq_error *err);
+int lq_store_counter_set(lq_store *s, const char *name, int64_t value,
+			 lq_error *err);
 
 /* ---- counts (for reports and tests) -------------------------------------- */
 

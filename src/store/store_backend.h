@@ -144,6 +144,10 @@ struct lq_store_ops {
 			  int64_t key, int *first, lq_error *err);
 	int (*counter_next)(lq_store *s, const char *name, int64_t *value,
 			    lq_error *err);
+	int (*counter_get)(lq_store *s, const char *name, int64_t *value,
+			   lq_error *err);
+	int (*counter_set)(lq_store *s, const char *name, int64_t value,
+			   lq_error *err);
 
 	/* learned models and predictions (migration 4) */
 	int (*learned_add)(lq_store *s, const char *outcome,

@@ -104,6 +104,8 @@ enum sq_stmt {
 	SQ_OUTBOX_UPDATE,
 	SQ_ALERT_ONCE,
 	SQ_COUNTER_NEXT,
+	SQ_COUNTER_GET,
+	SQ_COUNTER_SET,
 	SQ_LEADS_RANGE,
 	SQ_EVENTS_RANGE,
 	SQ_LEAD_ID_MAX,
@@ -341,6 +343,10 @@ int lq_store_sqlite_alert_once(lq_store *s, int64_t lead_id,
 			       lq_error *err);
 int lq_store_sqlite_counter_next(lq_store *s, const char *name,
 				 int64_t *value, lq_error *err);
+int lq_store_sqlite_counter_get(lq_store *s, const char *name,
+				int64_t *value, lq_error *err);
+int lq_store_sqlite_counter_set(lq_store *s, const char *name,
+				int64_t value, lq_error *err);
 
 /* ---- bind and column helpers (NULL stands for "absent") ------------------ */
 

@@ -344,3 +344,31 @@ int lq_store_sqlite_counter_next(lq_store *s, const char *name,
 	/* RETURNING rows come first; step to the end before reuse. */
 	return lq_store_sqlite_run(q, st, err, "advance counter");
 }
+
+int lq_store_sqlite_counter_get(lq_store *s, const char *name,
+				int64_t *value, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_COUNTER_GET];
+	int rc;
+
+	if (sq_bind_text(st, 1, name))
+		return lq_store_sqlite_fail(q, st, err, "read counter");
+	rc = lq_store_sqlite_row(q, st, err, "read counter");
+	if (rc < 0)
+		return rc;
+	*value = rc ? sq_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
+int lq_store_sqlite_counter_set(lq_store *s, const char *name,
+				int64_t value, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_COUNTER_SET];
+
+	if (sq_bind_text(st, 1, name) || sqlite3_bind_int64(st, 2, value))
+		return lq_store_sqlite_fail(q, st, err, "set counter");
+	return lq_store_sqlite_run(q, st, err, "set counter");
+}

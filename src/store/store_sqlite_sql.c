@@ -367,4 +367,8 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"INSERT INTO counters (name, value) VALUES (?1, 1) "
 		"ON CONFLICT (name) DO UPDATE SET value = value + 1 "
 		"RETURNING value - 1",
+	[SQ_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
+	[SQ_COUNTER_SET] =
+		"INSERT INTO counters (name, value) VALUES (?1, ?2) "
+		"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 };

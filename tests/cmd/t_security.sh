@@ -314,12 +314,14 @@ check_eq "$(sql "select hex(first_name)||hex(title)||hex(country) from leads whe
 	"$(hexof "$I1")$(hexof "$I2")$(hexof "$I3")" "stored verbatim (API)"
 status=$(curl -s -o "$work/body" -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' --data-binary \
 	"{\"userId\":$(jstr "U-$I1"),\"event\":$(jstr "$I2"),\"messageId\":$(jstr "m-$I3"),\"properties\":{\"p\":$(jstr "$I1")}}" "$url/v1/track")
+curl -s -o /dev/null -u "$ingest:" "$url/api/me"   # waits until it is applied
 check_eq "$status" "200" "/v1/track with injection strings in userId, event, messageId, properties"
 check_eq "$(sql "select hex(json_extract(props,'\$.p')) from events where msg_id=(select msg_id from events where hex(msg_id)='$(hexof "m-$I3")')")" \
 	"$(hexof "$I1")" "stored verbatim (tracking)"
 check_eq "$(sql "select count(*) from leads where hex(external_id)='$(hexof "U-$I1")'")" "1" "the userId is the lead's external id, verbatim"
 status=$(curl -s -o "$work/body" -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' --data-binary \
 	"{\"userId\":\"inj-ident\",\"anonymousId\":$(jstr "A-$I2"),\"traits\":{\"email\":\"inj4@inject.example\",\"firstName\":$(jstr "$I3"),\"plan\":$(jstr "$I1")}}" "$url/v1/identify")
+curl -s -o /dev/null -u "$ingest:" "$url/api/me"   # waits until it is applied
 check_eq "$status" "200" "/v1/identify with injection strings in traits and anonymousId"
 check_eq "$(sql "select hex(first_name)||hex(json_extract(attrs,'\$.plan')) from leads where email='inj4@inject.example'")" \
 	"$(hexof "$I3")$(hexof "$I1")" "stored verbatim (traits)"
@@ -439,7 +441,10 @@ call POST /api/leads/YAN-0815/notes "$sales" '{"text":"Notetextplugh about yanni
 call POST /api/leads/YAN-0815/tasks "$sales" '{"due":"2026-03-12T00:00:00Z","text":"Tasktextxyzzy for yannick"}'
 call POST /api/leads/YAN-0815/reject "$sales" '{"reason":"Reasonfrotz yannick"}'
 # an anonymous visitor who identifies as yannick
-seg() { curl -s -o /dev/null -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' --data-binary "$2" "$url$1"; }
+seg() { # PATH BODY: the status; then an API read, which waits until it is applied
+	curl -s -o /dev/null -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' --data-binary "$2" "$url$1"
+	curl -s -o /dev/null -u "$ingest:" "$url/api/me"
+}
 seg /v1/page '{"anonymousId":"anon-Rezrov77","properties":{"url":"/AnonPageKulcad"},"messageId":"anon-m1"}' >/dev/null
 seg /v1/identify '{"userId":"YAN-0815","anonymousId":"anon-Rezrov77","traits":{"email":"yannick.plumb@zorgcorp.example","favourite":"Traitvaluefweep"}}' >/dev/null
 zelda_terms="zelda.quux Zeldaname Quuxsurname Zorgtitle ZED-4711 Xylophonium FrobozzUrl Reasonwibble Notetextblorp Tasktextsnarf"

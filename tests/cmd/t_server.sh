@@ -190,6 +190,8 @@ seg() { # PATH BODY [CURL ARGS]: Segment style, write key as Basic user
 	status=$(curl -s -o "$work/body" -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' \
 		--data-binary "$data" "$@" "$url$path")
 	body=$(cat "$work/body")
+	# an API read waits until the writer applied what was acknowledged
+	curl -s -o /dev/null -u "$ingest:" "$url/api/me"
 }
 seg /v1/track '{"userId":"L1","event":"Content Download","messageId":"s1","timestamp":"2026-03-09T23:00:00Z"}'
 check_status 200 "track with the write key as Basic user"

@@ -1,11 +1,13 @@
 # t_server_commit.sh - the tracking API's deferred writes (src/server/
-# server.c, writer.c): a request waiting for its commit holds no request
-# thread (its connection is suspended), so one group commit holds the
-# writes of many more connections than there are threads; every answer
-# still comes after the commit; a job that fails in the writer gets its
-# own error status and undoes nothing of the others; SIGTERM with
-# suspended requests answers or drops each of them and loses nothing
-# acknowledged; the WAL is checkpointed off the writer's thread.
+# server.c, inbox_writer.c, writer.c, inbox_apply.c): a request waiting
+# for its commit holds no request thread (its connection is suspended),
+# so one inbox commit acknowledges many more connections than there are
+# threads; every answer still comes after the commit; reads wait until
+# the writer has applied what was acknowledged; a bad request is refused
+# alone; a request the database refuses when it is applied is rejected
+# alone, logged and counted, and the requests after it are applied;
+# SIGTERM with suspended requests answers or drops each of them and loses
+# nothing acknowledged; the WAL is checkpointed off the writer's thread.
 source "$(dirname "$0")/lib.sh"
 loadgen="$(dirname "$LEADQ")/tests/tools/loadgen"
 pids=""
@@ -30,7 +32,9 @@ load() { # PREFIX CONNS REQUESTS BATCH: sets $load_out
 		--requests "$3" --batch "$4" --seconds 120 --user "user-$1" \
 		--sent "$work/sent.$1" --acked "$work/acked.$1" 2>&1)
 }
-stored() { sql "select count(*) from events where msg_id glob '$1-*'"; }
+# settle: an API read, which waits until the inbox is applied
+settle() { curl -s -o /dev/null -H "Authorization: Bearer $admin" "$url/api/me"; }
+stored() { settle; sql "select count(*) from events where msg_id glob '$1-*'"; }
 
 lq init
 lq model apply "$data/model_lifecycle.yaml"
@@ -45,21 +49,46 @@ load c1 32 25 1
 check_eq "$(grep -o 'ok=[0-9]*' <<<"$load_out")" "ok=800" "32 connections x 25 requests on 2 request threads: all answered 200 ($load_out)"
 check_eq "$(stored c1)" "800" "every acknowledged event is stored"
 check_eq "$(sql "select count(*) - count(distinct msg_id) from events where msg_id glob 'c1-*'")" "0" "once"
-commits=$(metric leadq_commits_total)
-jobs=$(metric leadq_group_jobs_total)
-max=$(metric leadq_group_max_jobs)
+commits=$(metric leadq_inbox_commits_total)
+jobs=$(metric leadq_inbox_requests_total)
+max=$(metric leadq_inbox_group_max)
 [ "$jobs" -ge 800 ] && [ "$commits" -lt $((jobs / 2)) ] \
-	&& ok "group commits hold many requests ($jobs jobs in $commits commits)" \
-	|| not_ok "group commits hold many requests" "$jobs jobs in $commits commits"
+	&& ok "inbox commits hold many requests ($jobs requests in $commits commits)" \
+	|| not_ok "inbox commits hold many requests" "$jobs requests in $commits commits"
 # A request thread blocked until its commit would cap a group at the
 # number of threads (2).
 [ "$max" -gt 2 ] && ok "a group commit holds more requests than there are request threads (largest: $max)" \
 	|| not_ok "groups larger than the thread count" "largest group $max"
 check_eq "$(metric leadq_http_waiting_commit)" "0" "no request left waiting"
+check_eq "$(metric leadq_inbox_pending)|$(metric leadq_inbox_applied_total)" "0|800" \
+	"a read waits until every acknowledged request is applied"
 
-# ---- a job that fails in the writer gets its own error ---------------------
+# ---- read-your-writes: an acknowledged event shows in the next read --------
+bad=0
+for i in $(seq 1 20); do
+	curl -s -o /dev/null -u "$ingest:" -H 'Content-Type: application/json' \
+		--data-binary "{\"userId\":\"ryw-$i\",\"event\":\"Demo Request\",\"messageId\":\"ryw-$i\"}" "$url/v1/track"
+	curl -s -H "Authorization: Bearer $admin" "$url/api/leads/ryw-$i" | grep -q '"type":"demo_request"' || bad=$((bad + 1))
+done
+check_eq "$bad" "0" "20 times: the lead read right after its track shows the event"
+
+# ---- a request the database refuses when applied ---------------------------
+# identify naming one lead by userId and another by email: acknowledged
+# (the body is good), refused by the writer (a conflict with what is
+# stored), logged and counted; the request after it is applied.
+curl -s -o /dev/null -u "$ingest:" -H 'Content-Type: application/json' \
+	--data-binary '{"userId":"ryw-1","traits":{"email":"ana@acme.io"}}' "$url/v1/identify" -w '%{http_code}' >"$work/code"
+curl -s -o /dev/null -u "$ingest:" -H 'Content-Type: application/json' \
+	--data-binary '{"userId":"ryw-2","event":"after conflict","messageId":"ryw-after"}' "$url/v1/track"
+check_eq "$(cat "$work/code")|$(metric leadq_inbox_rejected_total)" "200|1" "the conflicting identify is acknowledged, then rejected when applied"
+grep -q "tracking request [0-9]* (inbox) rejected when applied: external id 'ryw-1' is lead" "$work/server.err" \
+	&& ok "the rejection is logged with its reason" || not_ok "rejection logged" "$(tail -3 "$work/server.err")"
+check_eq "$(sql "select count(*) from events where msg_id = 'ryw-after'")|$(sql "select external_id from leads where email = 'ana@acme.io'")" \
+	"1|L1" "the next request is applied; the refused one changed nothing"
+
+# ---- a bad request during load gets its own error --------------------------
 # (an event later than now passes the body's decoding and is refused by
-# the ingest session, on the writer thread)
+# the request's check, before the inbox)
 "$loadgen" --port "$port" --key "$ingest" --prefix c2 --conns 16 --requests 40 --batch 1 \
 	--seconds 120 --user user-c2 --sent "$work/sent.c2" --acked "$work/acked.c2" >"$work/load.c2" 2>&1 &
 lpid=$!
@@ -72,7 +101,7 @@ for i in $(seq 1 10); do
 	[ "$status" = 400 ] && grep -q 'batch\[1\]: event time 2026-04-01T00:00:00Z is later than now' "$work/body" || bad=$((bad + 1))
 done
 wait "$lpid"
-check_eq "$bad" "0" "a batch whose second item fails in the writer is 400, naming the item, 10 times during load"
+check_eq "$bad" "0" "a batch whose second item is later than now is 400, naming the item, 10 times during load"
 check_eq "$(sql "select count(*) from events where msg_id glob 'c2bad-*' or msg_id glob 'c2late-*'")" "0" "nothing of the failed batches is stored"
 check_eq "$(grep -o 'ok=[0-9]*' "$work/load.c2")" "ok=640" "while every request of the load around them succeeded"
 check_eq "$(stored c2)" "640" "and is stored"

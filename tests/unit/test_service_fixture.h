@@ -35,13 +35,15 @@ static inline int svc_db_open(svc_db *d, const char *tag, lq_time now,
 	return 0;
 }
 
-/* Close svc and remove the database, its WAL files and the directory. */
+/* Close svc and remove the database, its WAL files, its tracking inbox
+ * (server/inbox_apply.h) and the directory. */
 static inline void svc_db_close(svc_db *d, lq_service *svc)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm"};
+	static const char *const suffix[] = {"", "-wal", "-shm", "-inbox",
+					     "-inbox-wal", "-inbox-shm"};
 	char p[160];
 	lq_service_close(svc);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 		snprintf(p, sizeof p, "%s%s", d->path, suffix[i]);
 		unlink(p);
 	}

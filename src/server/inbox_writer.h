@@ -1,0 +1,65 @@
+/*
+ * inbox_writer.h - the thread that appends the tracking API's requests to
+ * the inbox (store/inbox.h) and acknowledges them.
+ *
+ * Requests queued while it commits are appended together, in one
+ * transaction of the inbox file (group commit); each request's done
+ * function is called after that commit, so an acknowledged request is
+ * durable. Then it tells the writer (on_appended) that there is more to
+ * apply. It also deletes, in the same transactions, the rows the writer
+ * has applied (applied_fn). It never touches the database itself, so an
+ * acknowledgement never waits for the writer's transactions.
+ *
+ * lq_inbox_writer_close refuses new requests and commits every accepted
+ * one before returning.
+ */
+#ifndef LQ_INBOX_WRITER_H
+#define LQ_INBOX_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/time.h"
+
+typedef struct lq_inbox_writer lq_inbox_writer;
+
+typedef struct lq_inbox_job lq_inbox_job;
+struct lq_inbox_job {
+	int kind;                  /* in: the endpoint (lq_seg_type) */
+	lq_time received_at;
+	const char *body;          /* kept alive by the caller until done */
+	size_t len;
+	int rc;                    /* out: 0 once durable, or the failure */
+	lq_error err;
+	void (*done)(lq_inbox_job *job);   /* last touch of the job */
+	void *ctx;
+	lq_inbox_job *next;        /* the queue's */
+};
+
+typedef struct lq_inbox_writer_fns {
+	/* After each commit: the last id appended so far. */
+	void (*on_appended)(void *ctx, int64_t last_id);
+	/* The id up to which rows are applied (and may be deleted). */
+	int64_t (*applied)(void *ctx);
+	void *ctx;
+} lq_inbox_writer_fns;
+
+typedef struct lq_inbox_writer_stats {
+	uint64_t commits;
+	uint64_t jobs;             /* requests appended */
+	uint64_t group_max;        /* most requests in one commit */
+	uint64_t failed;           /* requests whose append failed */
+} lq_inbox_writer_stats;
+
+int lq_inbox_writer_start(const char *db, const lq_inbox_writer_fns *fns,
+			  lq_inbox_writer **out, lq_error *err);
+/* Queue job; LQ_ECONFLICT once closing (job untouched). */
+int lq_inbox_writer_submit(lq_inbox_writer *iw, lq_inbox_job *job);
+/* The last id acknowledged (0 before any). */
+int64_t lq_inbox_writer_acked(lq_inbox_writer *iw);
+void lq_inbox_writer_stats_get(lq_inbox_writer *iw, lq_inbox_writer_stats *out);
+void lq_inbox_writer_close(lq_inbox_writer *iw);
+void lq_inbox_writer_stop(lq_inbox_writer *iw);   /* close + free; NULL ok */
+
+#endif
