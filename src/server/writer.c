@@ -101,10 +101,14 @@ static int apply_inbox(lq_writer *w)
 {
 	lq_inbox_report rep;
 	lq_error err;
-	int64_t after;
+	int64_t after, target;
 
+	/* target is read before the walk: rows up to it were committed
+	 * before the walk's snapshot, so a walk that finds none of them
+	 * means they are gone (deleted as applied), never still to come. */
 	pthread_mutex_lock(&w->lock);
 	after = w->applied;
+	target = w->appended;
 	pthread_mutex_unlock(&w->lock);
 	lq_error_clear(&err);
 	w->svc->now = w->clock(w->clock_ctx);
@@ -115,8 +119,7 @@ static int apply_inbox(lq_writer *w)
 		w->stats.inbox_failures++;
 		w->retry_at_ms = mono_ms() + LQ_INBOX_RETRY_MS;
 	} else {
-		/* Nothing left to read: the rows up to appended are gone. */
-		w->applied = rep.last_id > after ? rep.last_id : w->appended;
+		w->applied = rep.last_id > after ? rep.last_id : target;
 		w->stats.inbox_applies++;
 		w->stats.inbox_requests += rep.requests;
 		w->stats.inbox_rejected += rep.rejected;
