@@ -18,24 +18,15 @@ struct lq_http_res;
 
 #define LQ_HTTP_MAX_PARAMS 4
 
-/* A write a route hands over without holding its thread: the route fills
- * req->defer and returns; the adapter (server.c) queues the job,
- * suspends the connection, and once it is done (after the commit, for a
- * session job) calls answer on a request thread to build the response
- * from the job's result, then free_arg. With inbox set, the job is the
- * request's body appended to the tracking inbox (inbox_writer.h) as
- * endpoint kind, not fn on the writer. */
+/* A tracking request handed over without holding its thread: the route
+ * checks the body, fills req->defer and returns; the adapter (server.c)
+ * queues the body for the tracking inbox (inbox_writer.h) as endpoint
+ * kind, suspends the connection, and once the append is committed calls
+ * answer on a request thread to build the response from its result. */
 typedef struct lq_http_defer {
-	int inbox;                         /* append the body to the inbox */
+	int inbox;                         /* set: append the body */
 	int kind;                          /* its endpoint (lq_seg_type) */
-	int (*fn)(lq_service *svc, lq_ingest *session, void *arg,
-		  lq_error *err);          /* runs on the writer thread */
-	void *arg;                         /* owned until free_arg */
-	void (*free_arg)(void *arg);       /* may be NULL */
-	int session;                       /* joins a group commit */
-	size_t weight;                     /* events it writes */
-	void (*answer)(int rc, const lq_error *err, void *arg,
-		       struct lq_http_res *res);
+	void (*answer)(int rc, const lq_error *err, struct lq_http_res *res);
 } lq_http_defer;
 
 typedef struct lq_http_req {

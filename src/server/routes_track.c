@@ -51,7 +51,7 @@ static lq_seg_type endpoint_of(const char *path)
 	return t;
 }
 
-static void answer(int rc, const lq_error *err, void *arg, lq_http_res *res)
+static void answer(int rc, const lq_error *err, lq_http_res *res)
 {
 	if (rc) {
 		lq_http_fail(res, err);

@@ -5,15 +5,14 @@
  * per-thread services; signals and the orderly shutdown.
  *
  * A route that defers its write (req->defer, http.h: the tracking API)
- * never holds a request thread while the writer commits: the job is
- * queued, the connection suspended (MHD_suspend_connection) and the thread
- * goes on serving other connections; the writer resumes the connection
- * once the job is done, after its commit, and libmicrohttpd calls
- * on_request again, which answers from the job's result. So one group
- * commit holds the writes of every connection waiting, not of at most one
- * per request thread. The tracking API's requests go the same way to the
- * inbox thread instead (inbox_writer.h), and every other route that
- * needs a key first waits until the writer has applied what the inbox
+ * never holds a request thread while it is committed: the body is queued
+ * for the inbox thread (inbox_writer.h), the connection suspended
+ * (MHD_suspend_connection) and the thread goes on serving other
+ * connections; the inbox thread resumes the connection after its commit,
+ * and libmicrohttpd calls on_request again, which answers from the job's
+ * result. So one commit holds the requests of every connection waiting,
+ * not of at most one per request thread. Every other route that needs a
+ * key first waits until the writer has applied what the inbox
  * acknowledged (read-your-writes, wait_for_inbox).
  */
 #include "server/server.h"
@@ -42,9 +41,8 @@ typedef struct conn_state {
 	int path_known;
 	lq_http_req req;
 	lq_http_defer defer;
-	lq_writer_job job;
-	lq_inbox_job ijob;
-	int deferred;              /* the job was handed to the writer... */
+	lq_inbox_job job;
+	int deferred;              /* the job was handed to the inbox... */
 	int refused;               /* ...which refused it (shutting down) */
 } conn_state;
 
@@ -250,63 +248,36 @@ static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
 
 /* ---- deferred writes ----------------------------------------------------- */
 
-/* The writer is done with st's job (after its commit): let libmicrohttpd
- * call on_request again. The writer's last touch of st. */
-static void job_done(lq_writer_job *job)
+/* The inbox thread is done with st's job (after its commit): let
+ * libmicrohttpd call on_request again. Its last touch of st. */
+static void job_done(lq_inbox_job *job)
 {
 	conn_state *st = job->ctx;
 	MHD_resume_connection(st->req.conn);
 }
 
-static void inbox_job_done(lq_inbox_job *job)
+/* Hand the request's body to the inbox thread; the connection sleeps
+ * until job_done. Suspended first: the job may be done and the
+ * connection resumed before this function returns. */
+static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
+			conn_state *st)
 {
-	conn_state *st = job->ctx;
-	MHD_resume_connection(st->req.conn);
-}
-
-/* Queue the request for the inbox thread (suspended, as below). */
-static int defer_append(struct lq_server *s, conn_state *st)
-{
-	lq_inbox_job *j = &st->ijob;
+	lq_inbox_job *j = &st->job;
 	memset(j, 0, sizeof *j);
 	j->kind = st->defer.kind;
 	j->received_at = st->req.now;
 	j->body = st->req.body;
 	j->len = st->req.body_len;
-	j->done = inbox_job_done;
-	j->ctx = st;
-	return lq_inbox_writer_submit(s->inbox, j);
-}
-
-/* Hand the route's deferred write to the writer (or the inbox thread);
- * the connection sleeps until job_done. Suspended first: the job may be
- * done and the connection resumed before this function returns. */
-static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
-			conn_state *st)
-{
-	lq_writer_job *j = &st->job;
-	memset(j, 0, sizeof *j);
-	j->session = st->defer.session;
-	j->fn = st->defer.fn;
-	j->arg = st->defer.arg;
-	j->weight = st->defer.weight;
 	j->done = job_done;
 	j->ctx = st;
 	st->deferred = 1;
 	__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
 	MHD_suspend_connection(conn);
-	if (st->defer.inbox ? defer_append(s, st) : lq_writer_submit(s->writer, j)) {
+	if (lq_inbox_writer_submit(s->inbox, j)) {
 		st->refused = 1;
 		__atomic_sub_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
 		MHD_resume_connection(conn);
 	}
-}
-
-static void release_defer(conn_state *st)
-{
-	if (st->defer.free_arg && st->defer.arg)
-		st->defer.free_arg(st->defer.arg);
-	st->defer.arg = NULL;
 }
 
 /* The answer of a deferred write, once resumed. */
@@ -316,12 +287,9 @@ static void answer_deferred(conn_state *st, lq_http_res *res)
 		lq_http_error(res, 503, "the server is shutting down", NULL);
 		snprintf(res->header_name, sizeof res->header_name, "Retry-After");
 		snprintf(res->header_value, sizeof res->header_value, "1");
-	} else if (st->defer.inbox) {
-		st->defer.answer(st->ijob.rc, &st->ijob.err, st->defer.arg, res);
 	} else {
-		st->defer.answer(st->job.rc, &st->job.err, st->defer.arg, res);
+		st->defer.answer(st->job.rc, &st->job.err, res);
 	}
-	release_defer(st);
 }
 
 static const char *query_arg(void *conn, const char *name)
@@ -385,7 +353,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		res.status = 204;   /* the CORS headers are all it says */
 	} else {
 		dispatch(s, conn, st, &res);
-		if (st->defer.fn || st->defer.inbox) {
+		if (st->defer.inbox) {
 			lq_buf_free(&res.body);
 			defer_write(s, conn, st);
 			return MHD_YES;   /* answered when resumed */
@@ -403,7 +371,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	conn_state *st = *req_cls;
 	if (!st)
 		return;
-	release_defer(st);
 	if (st->deferred && !st->refused)
 		__atomic_sub_fetch(&st->req.server->waiting, 1, __ATOMIC_ACQ_REL);
 	for (size_t i = 0; i < st->req.nparams; i++)

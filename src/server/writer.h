@@ -14,8 +14,8 @@
  *
  * Two ways to hand over a job: lq_writer_run blocks the calling thread
  * until the result; lq_writer_submit returns at once and calls the job's
- * done function on the writer thread (the HTTP server suspends the
- * connection meanwhile, so a request thread is never held by a commit).
+ * done function on the writer thread. (The tracking API does not come
+ * this way: its requests are acknowledged by the inbox thread.)
  *
  * lq_writer_close refuses new jobs and runs everything accepted to its
  * end (committed, done called); nothing acknowledged is lost.

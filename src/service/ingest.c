@@ -172,14 +172,22 @@ static int resolve_key(lq_import_run *run, const char *key, lq_time at,
 	return rc;
 }
 
+#define MAX_USER_ID 256
+
+static int user_id_too_long(lq_error *err)
+{
+	return lq_error_set(err, LQ_EINVAL, "userId is longer than %d bytes",
+			    MAX_USER_ID);
+}
+
 /* Tracking API: the sender's user id, created when new. */
 static int resolve_user(lq_import_run *run, const char *user_id, lq_time at,
 			int64_t *id, lq_error *err)
 {
 	int rc;
 
-	if (strlen(user_id) > 256)
-		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	if (strlen(user_id) > MAX_USER_ID)
+		return user_id_too_long(err);
 	if ((*id = key_get(run, 'u', user_id)))
 		return 0;
 	rc = lq_store_lead_id_by_key(run->svc->store, 1, user_id, id, err);
@@ -210,8 +218,8 @@ static int check_time(lq_service *svc, lq_time at, lq_error *err)
 int lq_ingest_check_event(lq_service *svc, const lq_who *who,
 			  const lq_event *ev, lq_error *err)
 {
-	if (who->user_id && strlen(who->user_id) > 256)
-		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	if (who->user_id && strlen(who->user_id) > MAX_USER_ID)
+		return user_id_too_long(err);
 	int rc = check_time(svc, ev->at, err);
 	return rc ? rc : lq_event_props_check(ev, err);
 }
@@ -219,8 +227,8 @@ int lq_ingest_check_event(lq_service *svc, const lq_who *who,
 int lq_ingest_check_identify(const lq_who *who,
 			     const struct lq_lead_input *traits, lq_error *err)
 {
-	if (who->user_id && strlen(who->user_id) > 256)
-		return lq_error_set(err, LQ_EINVAL, "userId is longer than 256 bytes");
+	if (who->user_id && strlen(who->user_id) > MAX_USER_ID)
+		return user_id_too_long(err);
 	if (!who->user_id && !traits->lead.external_id && !traits->lead.email)
 		return lq_error_set(err, LQ_EINVAL,
 				    "identify needs a userId or an email trait");
