@@ -15,12 +15,11 @@
 static int apply_message(lq_ingest *session, lq_seg_msg *m, lq_error *err)
 {
 	lq_who who = {.user_id = m->user_id, .anonymous_id = m->anonymous_id};
-	int dup = 0;
 	switch (m->type) {
 	case LQ_SEG_TRACK:
 	case LQ_SEG_PAGE:
 	case LQ_SEG_SCREEN:
-		return lq_ingest_event(session, &who, &m->event, &dup, err);
+		return lq_ingest_event(session, &who, &m->event, err);
 	case LQ_SEG_IDENTIFY:
 		return lq_ingest_identify(session, &who, &m->traits, err);
 	case LQ_SEG_GROUP:
@@ -64,6 +63,8 @@ typedef struct pass {
 	size_t nskip;
 	int64_t stop_before;      /* 0, or the first row not to take */
 	int64_t last_id;          /* the last row taken (applied or skipped) */
+	size_t max_events;        /* no row taken past this many events */
+	size_t events;            /* events in the rows taken */
 	size_t requests;
 	int64_t failed_id;        /* the row that failed, when one did */
 	lq_error failed;
@@ -83,7 +84,8 @@ static int apply_row(void *ctx, const lq_inbox_row *row)
 	lq_seg_batch b;
 	int rc;
 
-	if (p->stop_before && row->id >= p->stop_before)
+	if ((p->stop_before && row->id >= p->stop_before) ||
+	    p->events >= p->max_events)
 		return STOPPED;
 	if (!skipped(p, row->id)) {
 		memset(&b, 0, sizeof b);
@@ -91,6 +93,7 @@ static int apply_row(void *ctx, const lq_inbox_row *row)
 		rc = lq_segment_decode(row->body, row->len, (lq_seg_type)row->kind,
 				       p->svc->model, row->received_at, &b,
 				       &p->failed);
+		p->events += b.n;
 		if (rc == 0)
 			rc = apply_batch(p->session, &b, &p->failed);
 		lq_seg_batch_free(&b);
@@ -114,11 +117,14 @@ static int run_pass(pass *p, lq_inbox *ib, int64_t after, size_t limit,
 	if (rc)
 		return rc;
 	p->last_id = after;
+	p->events = 0;
 	p->requests = 0;
 	p->failed_id = 0;
 	rc = lq_inbox_each(ib, after, limit, apply_row, p, err);
 	if (rc == STOPPED)
 		rc = 0;
+	if (rc == 0)
+		rc = lq_ingest_flush(p->session, err);   /* score and store */
 	if (rc == 0 && p->last_id > after)
 		rc = lq_store_counter_set(p->svc->store, APPLIED_COUNTER,
 					  p->last_id, err);
@@ -146,7 +152,7 @@ int lq_inbox_apply(lq_service *svc, lq_inbox *ib, int64_t after,
 		   lq_error *err)
 {
 	int64_t skip[MAX_REJECTED];
-	pass p = {.svc = svc, .skip = skip};
+	pass p = {.svc = svc, .skip = skip, .max_events = LQ_INBOX_APPLY_EVENTS};
 	int rc;
 
 	memset(rep, 0, sizeof *rep);

@@ -20,8 +20,12 @@
 #include "service/service.h"
 #include "store/inbox.h"
 
-/* Requests applied in one transaction at most. */
-#define LQ_INBOX_APPLY_ROWS 2048
+/* Requests applied in one transaction at most, and the events after
+ * which it takes no more requests: about a second of work on a stream
+ * spread over a large database (docs/performance.md), since API reads
+ * wait for what was acknowledged before them. */
+#define LQ_INBOX_APPLY_ROWS 16384
+#define LQ_INBOX_APPLY_EVENTS 16384
 
 typedef struct lq_inbox_report {
 	int64_t last_id;          /* the last row applied or rejected */

@@ -29,15 +29,15 @@ void lq_event_batch_init(lq_event_batch *b, size_t cap, int hold_mib)
 	lq_event_hold_init(&b->hold, hold_mib);
 }
 
-void lq_event_batch_take(lq_event_batch *b, lq_event_input *in)
+void lq_event_batch_take(lq_event_batch *b, lq_event *ev, int in_arena)
 {
 	if (!b->ev) {
 		b->ev = lq_xmalloc(b->cap * sizeof *b->ev);
 		b->in_arena = lq_xmalloc(b->cap);
 	}
-	b->in_arena[b->n] = (unsigned char)in->in_arena;
-	b->ev[b->n++] = in->event;
-	lq_event_init(&in->event);
+	b->in_arena[b->n] = (unsigned char)in_arena;
+	b->ev[b->n++] = *ev;
+	lq_event_init(ev);
 }
 
 int lq_event_batch_full(const lq_event_batch *b)

@@ -33,9 +33,9 @@ typedef struct lq_event_batch {
 
 /* hold_mib (> 0): memory of scored events held before a write. */
 void lq_event_batch_init(lq_event_batch *b, size_t cap, int hold_mib);
-/* Take in->event into the batch (left empty, re-initialised); its
- * strings may live in b->arena (in->in_arena). */
-void lq_event_batch_take(lq_event_batch *b, lq_event_input *in);
+/* Take ev into the batch (*ev is left empty, re-initialised); in_arena:
+ * its strings live in b->arena, else they are its own. */
+void lq_event_batch_take(lq_event_batch *b, lq_event *ev, int in_arena);
 int lq_event_batch_full(const lq_event_batch *b);
 /* Score the batch's events in file order through the run's working set
  * (duplicates by msg_id, stored or held, counted and dropped) and hand

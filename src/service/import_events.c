@@ -45,7 +45,7 @@ static int event_line(lq_import_run *run, const char *line, size_t len,
 	if (rc == 0)
 		rc = lq_store_event_check(&rec.event, err);
 	if (rc == 0) {
-		lq_event_batch_take(run->events, &rec);
+		lq_event_batch_take(run->events, &rec.event, rec.in_arena);
 		taken = 1;
 		if (lq_event_batch_full(run->events))
 			rc = lq_event_batch_flush(run, run->events, err);

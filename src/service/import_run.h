@@ -25,7 +25,8 @@ typedef struct lq_import_run {
 	lq_workset ws;
 	lq_imap keys;            /* lead key -> id resolved in this run (see
 				    lq_import_keys_forget), owns its entries */
-	struct lq_event_batch *events; /* import events: held events */
+	struct lq_event_batch *events; /* events queued and held (import
+				    events, ingest sessions) */
 } lq_import_run;
 
 /* One data record: decode it and apply it. Errors are handled by the
@@ -84,10 +85,6 @@ int lq_import_lead_record(lq_import_run *run, struct lq_lead_input *in,
  * lead key names; ev->lead_id gets the id. Writes nothing for the event. */
 int lq_import_event_lead(lq_import_run *run, const char *key, lq_event *ev,
 			 lq_error *err);
-
-/* Store and score one event for who (see lq_ingest_event). */
-int lq_import_event(lq_import_run *run, const lq_who *who, lq_event *ev,
-		    int *duplicate, lq_error *err);
 
 /* Forget the lead keys this run resolved (ingest.c keeps them so that an
  * event stream resolves each lead once, not once per event): called

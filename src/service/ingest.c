@@ -1,8 +1,13 @@
 /*
  * ingest.c - write sessions for activity and identities: the code path
  * both `leadq import events` and the tracking API take. A session is one
- * transaction over many events (the server's group commit); each event is
- * validated and its lead resolved before anything is written for it.
+ * transaction over many events (the inbox's apply, the server's group
+ * commit); each event is validated and its lead resolved before anything
+ * is written for it, then queued: the session scores its events in
+ * batches and stores them sorted by lead (event_batch.c, event_hold.c),
+ * as a file import does. Whatever reads or changes a lead otherwise (an
+ * identify, an alias, a lead record) first scores what is queued, so
+ * every event is scored in the order it came.
  */
 #include "service/service.h"
 
@@ -10,16 +15,28 @@
 #include <string.h>
 
 #include "io/lead_record.h"
+#include "service/event_batch.h"
 #include "service/import_run.h"
 
 /* Clock skew tolerated between a sender and leadq. */
 #define FUTURE_SKEW (5 * LQ_MS_MINUTE)
+/* Events scored at once, and the memory of scored events held to be
+ * stored in one sorted write (at the latest when the session ends). */
+#define INGEST_EVENT_BATCH 8192
+#define INGEST_HOLD_MIB 128
 
 struct lq_ingest {
 	lq_import_run run;
 	lq_import_opts opts;
 	lq_import_report rep;
+	lq_event_batch events;
 };
+
+static void events_init(lq_ingest *in)
+{
+	lq_event_batch_init(&in->events, INGEST_EVENT_BATCH, INGEST_HOLD_MIB);
+	in->run.events = &in->events;
+}
 
 int lq_ingest_begin(lq_service *svc, lq_ingest **out, lq_error *err)
 {
@@ -32,19 +49,28 @@ int lq_ingest_begin(lq_service *svc, lq_ingest **out, lq_error *err)
 		free(in);
 		return rc;
 	}
+	events_init(in);
 	*out = in;
 	return 0;
+}
+
+/* Score what is queued (held, not stored yet). */
+static int score_queued(lq_ingest *in, lq_error *err)
+{
+	return lq_event_batch_flush(&in->run, &in->events, err);
 }
 
 int lq_ingest_lead(lq_ingest *in, struct lq_lead_input *rec, int64_t *id,
 		   lq_error *err)
 {
-	return lq_import_lead_record(&in->run, rec, id, err);
+	int rc = score_queued(in, err);
+	return rc ? rc : lq_import_lead_record(&in->run, rec, id, err);
 }
 
 int lq_ingest_flush(lq_ingest *in, lq_error *err)
 {
-	return lq_workset_flush(in->run.svc, &in->run.ws, err);
+	int rc = lq_event_batch_finish(&in->run, &in->events, err);
+	return rc ? rc : lq_workset_flush(in->run.svc, &in->run.ws, err);
 }
 
 void lq_ingest_forget(lq_ingest *in)
@@ -53,6 +79,8 @@ void lq_ingest_forget(lq_ingest *in)
 	lq_import_keys_forget(&in->run);   /* leads it created are gone */
 	lq_workset_free(&in->run.ws);
 	lq_workset_init(&in->run.ws, limit);
+	lq_event_batch_free(&in->events);  /* events not stored are gone */
+	events_init(in);
 }
 
 const lq_import_report *lq_ingest_report(const lq_ingest *in)
@@ -62,7 +90,9 @@ const lq_import_report *lq_ingest_report(const lq_ingest *in)
 
 int lq_ingest_end(lq_ingest *in, int commit, lq_error *err)
 {
-	int rc = lq_import_end(&in->run, commit ? 0 : LQ_EINTERNAL, err);
+	int rc = commit ? lq_event_batch_finish(&in->run, &in->events, err) : 0;
+	rc = lq_import_end(&in->run, commit ? rc : LQ_EINTERNAL, err);
+	lq_event_batch_free(&in->events);
 	free(in);
 	return commit ? rc : 0;
 }
@@ -235,24 +265,6 @@ int lq_ingest_check_identify(const lq_who *who,
 	return 0;
 }
 
-/* Store ev for lead_id and score it. The lead's work is loaded before
- * the event is stored: a work rebuilt from the stored events must not
- * count it twice. (lq_store_event_add checks the event.) */
-static int add_for_lead(lq_import_run *run, lq_event *ev, int *duplicate,
-			lq_error *err)
-{
-	lq_lead_work *w;
-	int rc = lq_workset_get(run->svc, &run->ws, ev->lead_id, &w, err);
-	if (rc == 0)
-		rc = lq_store_event_add(run->svc->store, ev, duplicate, err);
-	if (rc || *duplicate) {
-		run->rep->duplicates += rc == 0;
-		return rc;
-	}
-	run->rep->stored++;
-	return lq_work_add_event(run->svc, w, ev, &run->rep->stage_changes, err);
-}
-
 int lq_import_event_lead(lq_import_run *run, const char *key, lq_event *ev,
 			 lq_error *err)
 {
@@ -260,62 +272,77 @@ int lq_import_event_lead(lq_import_run *run, const char *key, lq_event *ev,
 	return rc ? rc : resolve_key(run, key, ev->at, &ev->lead_id, err);
 }
 
-int lq_ingest_event(lq_ingest *in, const lq_who *who, lq_event *ev,
-		    int *duplicate, lq_error *err)
+/* A visitor not linked to a lead yet: the event is kept for it. */
+static int keep_for_visitor(lq_import_run *run, const char *anonymous_id,
+			    lq_event *ev, lq_error *err)
 {
-	return lq_import_event(&in->run, who, ev, duplicate, err);
+	int dup = 0;
+	int rc = lq_store_anon_event_add(run->svc->store, anonymous_id, ev,
+					 &dup, err);
+	run->rep->duplicates += rc == 0 && dup;
+	run->rep->stored += rc == 0 && !dup;
+	return rc;
 }
 
-int lq_import_event(lq_import_run *run, const lq_who *who, lq_event *ev,
-		    int *duplicate, lq_error *err)
+/* Queue ev (its lead_id set) to be scored and stored; taken from *ev. */
+static int queue_event(lq_ingest *in, lq_event *ev, lq_error *err)
 {
-	int64_t linked;
-	int rc = check_time(run->svc, ev->at, err);
-
-	*duplicate = 0;
+	int rc = lq_store_event_check(ev, err);
 	if (rc)
 		return rc;
-	if (who->key)
-		rc = resolve_key(run, who->key, ev->at, &ev->lead_id, err);
-	else if (who->user_id)
+	lq_event_batch_take(&in->events, ev, 0);
+	return lq_event_batch_full(&in->events) ? score_queued(in, err) : 0;
+}
+
+int lq_ingest_event(lq_ingest *in, const lq_who *who, lq_event *ev,
+		    lq_error *err)
+{
+	lq_import_run *run = &in->run;
+	int rc = check_time(run->svc, ev->at, err);
+
+	if (rc)
+		return rc;
+	if (who->user_id) {
 		rc = resolve_user(run, who->user_id, ev->at, &ev->lead_id, err);
-	else if (who->anonymous_id) {
+	} else if (who->anonymous_id) {
 		rc = lq_store_identity_get(run->svc->store, who->anonymous_id,
-					   &linked, err);
+					   &ev->lead_id, err);
 		if (rc == LQ_ENOTFOUND) {
 			lq_error_clear(err);
-			rc = lq_store_anon_event_add(run->svc->store, who->anonymous_id,
-						     ev, duplicate, err);
-			run->rep->duplicates += rc == 0 && *duplicate;
-			run->rep->stored += rc == 0 && !*duplicate;
-			return rc;
+			return keep_for_visitor(run, who->anonymous_id, ev, err);
 		}
-		ev->lead_id = linked;
 	} else {
 		return lq_error_set(err, LQ_EINVAL, "userId or anonymousId is required");
 	}
-	return rc ? rc : add_for_lead(run, ev, duplicate, err);
+	return rc ? rc : queue_event(in, ev, err);
 }
 
-/* Link anonymous_id to lead_id and score its kept events under the lead. */
-static int adopt_visitor(lq_import_run *run, const char *anonymous_id,
+/* Link anonymous_id to lead_id and score its kept events under the lead,
+ * with their own times, before anything queued after this call. */
+static int adopt_visitor(lq_ingest *in, const char *anonymous_id,
 			 int64_t lead_id, lq_error *err)
 {
+	lq_import_run *run = &in->run;
 	lq_event *ev = NULL;
 	size_t n = 0;
-	int rc;
+	int rc = score_queued(in, err);
+	size_t stored = run->rep->stored;  /* they counted when first kept */
+
 	lq_import_keys_forget(run);
-	rc = lq_store_identity_link(run->svc->store, anonymous_id, lead_id,
-				    run->svc->now, err);
 	if (rc == 0)
-		rc = lq_store_anon_events_take(run->svc->store, anonymous_id, &ev, &n, err);
+		rc = lq_store_identity_link(run->svc->store, anonymous_id,
+					    lead_id, run->svc->now, err);
+	if (rc == 0)
+		rc = lq_store_anon_events_take(run->svc->store, anonymous_id,
+					       &ev, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int dup = 0;
 		ev[i].lead_id = lead_id;
 		ev[i].id = 0;
-		rc = add_for_lead(run, &ev[i], &dup, err);
-		run->rep->stored -= rc == 0 && !dup; /* counted when first kept */
+		rc = queue_event(in, &ev[i], err);
 	}
+	if (rc == 0)
+		rc = score_queued(in, err);
+	run->rep->stored = stored;
 	lq_events_free(ev, n);
 	return rc;
 }
@@ -323,7 +350,6 @@ static int adopt_visitor(lq_import_run *run, const char *anonymous_id,
 int lq_ingest_identify(lq_ingest *in, const lq_who *who,
 		       struct lq_lead_input *traits, lq_error *err)
 {
-	lq_import_run *run = &in->run;
 	int64_t id = 0;
 	int rc;
 
@@ -339,9 +365,9 @@ int lq_ingest_identify(lq_ingest *in, const lq_who *who,
 	if (!traits->lead.external_id && !traits->lead.email)
 		return lq_error_set(err, LQ_EINVAL,
 				    "identify needs a userId or an email trait");
-	rc = lq_import_lead_record(run, traits, &id, err);
+	rc = lq_ingest_lead(in, traits, &id, err);
 	if (rc == 0 && who->anonymous_id && *who->anonymous_id)
-		rc = adopt_visitor(run, who->anonymous_id, id, err);
+		rc = adopt_visitor(in, who->anonymous_id, id, err);
 	return rc;
 }
 
@@ -353,5 +379,5 @@ int lq_ingest_alias(lq_ingest *in, const lq_who *who, const char *previous_id,
 	if (!who->user_id || !previous_id || !*previous_id)
 		return lq_error_set(err, LQ_EINVAL, "alias needs userId and previousId");
 	int rc = resolve_user(run, who->user_id, run->svc->now, &id, err);
-	return rc ? rc : adopt_visitor(run, previous_id, id, err);
+	return rc ? rc : adopt_visitor(in, previous_id, id, err);
 }

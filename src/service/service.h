@@ -295,15 +295,12 @@ int lq_service_accounts(lq_service *svc, size_t limit, size_t offset,
 
 /* ---- ingestion sessions (the tracking API writes through these) ---------- */
 
-/* Who an event or a call is about. Exactly one way of naming applies:
- * key (imports: an email or a known external id; an unknown email creates
- * the lead, anything else unknown is an error), or user_id (tracking API:
- * the sender's id for the person, stored as external id, created when new;
- * an email-shaped user id is also the email), else anonymous_id (a
- * visitor not identified yet: the event is kept until identify/alias
- * links the id to a lead, or goes straight to the lead it is linked to). */
+/* Who an event or a call is about: user_id (the sender's id for the
+ * person, stored as external id, created when new; an email-shaped user
+ * id is also the email), else anonymous_id (a visitor not identified
+ * yet: the event is kept until identify/alias links the id to a lead, or
+ * goes straight to the lead it is linked to). */
 typedef struct lq_who {
-	const char *key;
 	const char *user_id;
 	const char *anonymous_id;
 } lq_who;
@@ -313,11 +310,15 @@ struct lq_lead_input;
 
 /* Start a write session: one transaction for everything until end. */
 int lq_ingest_begin(lq_service *svc, lq_ingest **out, lq_error *err);
-/* Store and score one event (ev->lead_id is filled). *duplicate is set
- * when its msg_id was seen before. A user error (unknown lead, event from
- * the future) writes nothing for this event and the session goes on. */
+/* Take one event (ev->lead_id is filled, then *ev is left empty): its
+ * lead is resolved (or created) now and the event checked; it is scored
+ * and stored with the session's next batch, in the order events came
+ * (an event whose msg_id the lead has, stored or queued, counts once as
+ * a duplicate). A user error (event from the future, bad property)
+ * queues nothing and the session goes on; a failure scoring or storing
+ * the queue is the storage's: the session must be rolled back. */
 int lq_ingest_event(lq_ingest *in, const lq_who *who, lq_event *ev,
-		    int *duplicate, lq_error *err);
+		    lq_error *err);
 /* identify: create or update the lead (traits: profile and account
  * fields; its external_id is set from who->user_id), then link
  * who->anonymous_id to it and score the visitor's earlier events with
@@ -341,11 +342,13 @@ int lq_ingest_check_event(lq_service *svc, const lq_who *who,
 			  const lq_event *ev, lq_error *err);
 int lq_ingest_check_identify(const lq_who *who,
 			     const struct lq_lead_input *traits, lq_error *err);
-/* Write back the leads the session holds in memory (before releasing a
- * savepoint), or forget them without writing (after undoing to one). */
+/* Write back the events and leads the session holds in memory (before
+ * releasing a savepoint), or forget them without writing (after undoing
+ * to one). */
 int lq_ingest_flush(lq_ingest *in, lq_error *err);
 void lq_ingest_forget(lq_ingest *in);
-/* Counts of what the session did so far. */
+/* Counts of what the session did so far (its queued events count when
+ * they are scored: all of them after lq_ingest_flush). */
 const lq_import_report *lq_ingest_report(const lq_ingest *in);
 /* Commit (commit != 0) or roll back, and free the session. Returns the
  * commit's result. */

@@ -4,7 +4,11 @@
  * a rolled-back append, ids that never go back (after every row was
  * deleted, after ids_after), compaction; applying stores the events and
  * the counter in one transaction, continues after it, rejects a request
- * the database refuses alone (logged) and applies the rest.
+ * the database refuses alone (logged) and applies the rest; a pass
+ * that scores its events in batches (visitors adopted by identify and
+ * alias, message ids repeated within it and across visitors) leaves the
+ * same leads, scores, stages and counts as applying one request at a
+ * time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,15 +40,20 @@ static int collect(void *ctx, const lq_inbox_row *row)
 	return 0;
 }
 
-static int64_t append(lq_inbox *ib, const char *body)
+static int64_t append_kind(lq_inbox *ib, lq_seg_type kind, const char *body)
 {
 	lq_error err = {0};
 	int64_t id = 0;
 	assert_int_equal(lq_inbox_begin(ib, &err), 0);
-	assert_int_equal(lq_inbox_append(ib, LQ_SEG_TRACK, T0, body, strlen(body),
+	assert_int_equal(lq_inbox_append(ib, kind, T0, body, strlen(body),
 					 &id, &err), 0);
 	assert_int_equal(lq_inbox_commit(ib, &err), 0);
 	return id;
+}
+
+static int64_t append(lq_inbox *ib, const char *body)
+{
+	return append_kind(ib, LQ_SEG_TRACK, body);
 }
 
 static void test_rows_in_order_across_reopen(void **state)
@@ -184,6 +193,149 @@ static void test_apply_rejects_a_request_alone(void **state)
 	svc_db_close(&d, svc);
 }
 
+/* ---- one pass equals one request at a time ------------------------------- */
+
+static const char model_yaml[] =
+	"version: 1\n"
+	"name: inbox test\n"
+	"engagement:\n"
+	"  half_life: 30d\n"
+	"  actions:\n"
+	"    - rule: pricing page\n"
+	"      on: page_view\n"
+	"      when: event.url contains \"/pricing\"\n"
+	"      points: 10\n"
+	"      max: 30\n"
+	"    - rule: demo request\n"
+	"      on: demo_request\n"
+	"      points: 25\n"
+	"stages:\n"
+	"  mql: engagement >= 40\n";
+
+#define PV(who, msg, hour) "{" who ",\"event\":\"page_view\",\"messageId\":\"" \
+	msg "\",\"timestamp\":\"2026-02-28T" hour ":00:00Z\"," \
+	"\"properties\":{\"url\":\"/pricing\"}}"
+#define DEMO(who, msg, hour) "{" who ",\"event\":\"demo_request\"," \
+	"\"messageId\":\"" msg "\",\"timestamp\":\"2026-02-28T" hour ":00:00Z\"}"
+
+static const struct {
+	lq_seg_type kind;
+	const char *body;
+} stream[] = {
+	{LQ_SEG_TRACK, PV("\"anonymousId\":\"a1\"", "m1", "01")},
+	{LQ_SEG_TRACK, PV("\"anonymousId\":\"a1\"", "m2", "02")},
+	{LQ_SEG_TRACK, PV("\"userId\":\"u1\"", "m3", "03")},
+	{LQ_SEG_TRACK, DEMO("\"userId\":\"u2\"", "m4", "04")},
+	{LQ_SEG_IDENTIFY, "{\"userId\":\"u1\",\"anonymousId\":\"a1\","
+			  "\"traits\":{\"email\":\"ana@acme.io\"}}"},
+	{LQ_SEG_TRACK, PV("\"userId\":\"u1\"", "m1", "05")},  /* adopted */
+	{LQ_SEG_TRACK, DEMO("\"userId\":\"u1\"", "m5", "06")}, /* mql */
+	{LQ_SEG_TRACK, DEMO("\"userId\":\"u2\"", "m4", "07")}, /* again */
+	{LQ_SEG_TRACK, PV("\"anonymousId\":\"a2\"", "m6", "08")},
+	{LQ_SEG_ALIAS, "{\"userId\":\"u3\",\"previousId\":\"a2\"}"},
+	{LQ_SEG_TRACK, DEMO("\"userId\":\"u3\"", "m7", "09")},
+	{LQ_SEG_TRACK, PV("\"userId\":\"u3\"", "m8", "10")},
+	{LQ_SEG_TRACK, PV("\"userId\":\"u3\"", "m8", "10")},  /* again */
+};
+#define NSTREAM (sizeof stream / sizeof stream[0])
+
+typedef struct lead_state {
+	double score, engagement;
+	lq_stage stage;
+	size_t events;
+} lead_state;
+
+/* Apply the stream to a new database, limit requests per pass; the
+ * counts summed over the passes, the state of u1..u3 in st. */
+static void apply_stream(size_t limit, lq_import_report *sum,
+			 lead_state st[3], lq_store_counts *c)
+{
+	svc_db d;
+	lq_service *svc;
+	lq_inbox *ib;
+	lq_error err = {0};
+	lq_inbox_report rep;
+	lq_apply_report arep;
+	lq_diags diags = {0};
+	int64_t after = 0, last = 0;
+
+	assert_int_equal(svc_db_open(&d, "inbox", T0, &svc), 0);
+	assert_int_equal(lq_service_model_apply(svc, model_yaml,
+						strlen(model_yaml), "m.yaml",
+						&arep, &diags, &err), 0);
+	assert_int_equal(lq_inbox_open(d.path, &ib, &err), 0);
+	for (size_t i = 0; i < NSTREAM; i++)
+		last = append_kind(ib, stream[i].kind, stream[i].body);
+	memset(sum, 0, sizeof *sum);
+	while (after < last) {
+		assert_int_equal(lq_inbox_apply(svc, ib, after, limit, NULL,
+						&rep, &err), 0);
+		assert_int_equal(rep.rejected, 0);
+		assert_true(rep.last_id > after);
+		after = rep.last_id;
+		sum->stored += rep.events.stored;
+		sum->duplicates += rep.events.duplicates;
+		sum->created += rep.events.created;
+		sum->stage_changes += rep.events.stage_changes;
+	}
+	for (int i = 0; i < 3; i++) {
+		char key[4] = {'u', (char)('1' + i), 0};
+		lq_lead lead;
+		lq_score_row row;
+		lq_event *ev = NULL;
+		lq_lead_init(&lead);
+		assert_int_equal(lq_service_find_lead(svc, key, &lead, &err), 0);
+		assert_int_equal(lq_store_score_get(svc->store, lead.id, &row,
+						    &err), 0);
+		assert_int_equal(lq_store_lead_events(svc->store, lead.id, &ev,
+						      &st[i].events, &err), 0);
+		st[i].score = row.score;
+		st[i].engagement = row.engagement;
+		st[i].stage = lead.stage;
+		lq_events_free(ev, st[i].events);
+		lq_score_row_free(&row);
+		lq_lead_free(&lead);
+	}
+	memset(c, 0, sizeof *c);
+	assert_int_equal(lq_store_count(svc->store, c, &err), 0);
+	lq_inbox_close(ib);
+	svc_db_close(&d, svc);
+}
+
+static void test_one_pass_equals_one_request_at_a_time(void **state)
+{
+	lq_import_report all, one;
+	lead_state a[3], b[3];
+	lq_store_counts ca, cb;
+
+	apply_stream(NSTREAM, &all, a, &ca);
+	apply_stream(1, &one, b, &cb);
+	/* m1 m2 m6 counted when kept for the visitors, m3 m4 m5 m7 m8; the
+	 * second m1 (adopted by u1), m4 and m8 are duplicates */
+	assert_int_equal(all.stored, 8);
+	assert_int_equal(all.duplicates, 3);
+	assert_int_equal(all.created, 3);
+	assert_int_equal(ca.events, 8);
+	assert_int_equal(a[0].events, 4);        /* m1 m2 m3 m5 */
+	assert_int_equal(a[1].events, 1);        /* m4 */
+	assert_int_equal(a[2].events, 3);        /* m6 m7 m8 */
+	assert_int_equal(a[0].stage, LQ_STAGE_MQL);   /* 30 + 25 */
+	assert_int_equal(a[1].stage, LQ_STAGE_LEAD);  /* 25 */
+	assert_int_equal(a[2].stage, LQ_STAGE_MQL);   /* 10 + 25 + 10 */
+	assert_int_equal(one.stored, all.stored);
+	assert_int_equal(one.duplicates, all.duplicates);
+	assert_int_equal(one.created, all.created);
+	assert_int_equal(one.stage_changes, all.stage_changes);
+	assert_int_equal(cb.events, ca.events);
+	assert_int_equal(cb.stage_changes, ca.stage_changes);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(b[i].events, a[i].events);
+		assert_int_equal(b[i].stage, a[i].stage);
+		assert_true(b[i].score == a[i].score);
+		assert_true(b[i].engagement == a[i].engagement);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_ids_never_go_back),
 		cmocka_unit_test(test_apply_in_order_with_the_counter),
 		cmocka_unit_test(test_apply_rejects_a_request_alone),
+		cmocka_unit_test(test_one_pass_equals_one_request_at_a_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
