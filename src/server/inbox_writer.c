@@ -30,17 +30,19 @@ static int append_all(lq_inbox_writer *iw, lq_inbox_job *list, size_t *n,
 		      int64_t *last, lq_error *err)
 {
 	int64_t applied = iw->fns.applied(iw->fns.ctx);
+	size_t deleted = 0;
 	int rc = lq_inbox_begin(iw->ib, err);
 	for (lq_inbox_job *j = list; rc == 0 && j; j = j->next, (*n)++)
 		rc = lq_inbox_append(iw->ib, j->kind, j->received_at, j->body,
 				     j->len, last, err);
 	if (rc == 0 && applied > iw->trimmed)
-		rc = lq_inbox_trim(iw->ib, applied, err);
+		rc = lq_inbox_trim(iw->ib, applied, LQ_INBOX_TRIM_ROWS,
+				   &deleted, err);
 	if (rc == 0)
 		rc = lq_inbox_commit(iw->ib, err);
 	else
 		lq_inbox_rollback(iw->ib);
-	if (rc == 0 && applied > iw->trimmed)
+	if (rc == 0 && applied > iw->trimmed && deleted < LQ_INBOX_TRIM_ROWS)
 		iw->trimmed = applied;
 	return rc;
 }

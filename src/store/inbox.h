@@ -48,8 +48,11 @@ void lq_inbox_rollback(lq_inbox *ib);
 /* Inside a transaction: append a request; *id gets its row id. */
 int lq_inbox_append(lq_inbox *ib, int kind, lq_time received_at,
 		    const char *body, size_t len, int64_t *id, lq_error *err);
-/* Inside a transaction: delete the rows up to id (applied ones). */
-int lq_inbox_trim(lq_inbox *ib, int64_t upto, lq_error *err);
+/* Inside a transaction: delete the oldest rows up to id upto (applied
+ * ones), at most max_rows of them (0: all); *deleted (when not NULL)
+ * gets how many were. */
+int lq_inbox_trim(lq_inbox *ib, int64_t upto, size_t max_rows,
+		  size_t *deleted, lq_error *err);
 
 /* Delete the rows up to upto and fold the inbox's WAL into its file,
  * emptying the WAL (its own transaction): what was deleted leaves no

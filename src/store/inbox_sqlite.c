@@ -34,7 +34,8 @@ static const char *const inbox_sql[IB_N_STMTS] = {
 	[IB_ROLLBACK] = "ROLLBACK",
 	[IB_APPEND] = "INSERT INTO inbox (kind, received_at, body) "
 		      "VALUES (?1, ?2, ?3)",
-	[IB_TRIM] = "DELETE FROM inbox WHERE id <= ?1",
+	[IB_TRIM] = "DELETE FROM inbox WHERE id IN"
+		    " (SELECT id FROM inbox WHERE id <= ?1 ORDER BY id LIMIT ?2)",
 	[IB_EACH] = "SELECT id, kind, received_at, body FROM inbox "
 		    "WHERE id > ?1 ORDER BY id LIMIT ?2",
 	[IB_LAST] = "SELECT coalesce((SELECT seq FROM sqlite_sequence "
@@ -171,10 +172,16 @@ int lq_inbox_append(lq_inbox *ib, int kind, lq_time received_at,
 	return rc;
 }
 
-int lq_inbox_trim(lq_inbox *ib, int64_t upto, lq_error *err)
+int lq_inbox_trim(lq_inbox *ib, int64_t upto, size_t max_rows,
+		  size_t *deleted, lq_error *err)
 {
 	sqlite3_bind_int64(ib->stmt[IB_TRIM], 1, upto);
-	return run(ib, IB_TRIM, err, "delete applied requests");
+	sqlite3_bind_int64(ib->stmt[IB_TRIM], 2,
+			   max_rows ? (sqlite3_int64)max_rows : -1);
+	int rc = run(ib, IB_TRIM, err, "delete applied requests");
+	if (rc == 0 && deleted)
+		*deleted = (size_t)sqlite3_changes(ib->db);
+	return rc;
 }
 
 int lq_inbox_each(lq_inbox *ib, int64_t after, size_t limit, lq_inbox_fn fn,
@@ -236,7 +243,7 @@ int lq_inbox_compact(lq_inbox *ib, int64_t upto, lq_error *err)
 {
 	int rc = lq_inbox_begin(ib, err);
 	if (rc == 0)
-		rc = lq_inbox_trim(ib, upto, err);
+		rc = lq_inbox_trim(ib, upto, 0, NULL, err);
 	if (rc == 0)
 		rc = lq_inbox_commit(ib, err);
 	else

@@ -2,7 +2,8 @@
  * test_inbox.c - the tracking API's inbox (store/inbox.h) and its apply
  * (server/inbox_apply.h): rows kept in order across a reopen, nothing of
  * a rolled-back append, ids that never go back (after every row was
- * deleted, after ids_after), compaction; applying stores the events and
+ * deleted, after ids_after), trims of the oldest rows bounded in
+ * number, compaction; applying stores the events and
  * the counter in one transaction, continues after it, rejects a request
  * the database refuses alone (logged) and applies the rest; a pass
  * that scores its events in batches (visitors adopted by identify and
@@ -101,10 +102,25 @@ static void test_ids_never_go_back(void **state)
 	assert_int_equal(lq_inbox_last_id(ib, &last, &err), 0);
 	assert_int_equal(last, 0);
 	int64_t a = append(ib, "one");
-	assert_int_equal(lq_inbox_compact(ib, a, &err), 0);
+	int64_t b = append(ib, "two"), c = append(ib, "three");
+	size_t deleted = 0;
+	assert_true(a < b && b < c);
+	assert_int_equal(lq_inbox_begin(ib, &err), 0);   /* bounded: oldest */
+	assert_int_equal(lq_inbox_trim(ib, b, 1, &deleted, &err), 0);
+	assert_int_equal(lq_inbox_commit(ib, &err), 0);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(lq_inbox_each(ib, 0, 10, collect, &w, &err), 0);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.ids[0], b);
+	w.n = 0;
+	assert_int_equal(lq_inbox_begin(ib, &err), 0);   /* never past upto */
+	assert_int_equal(lq_inbox_trim(ib, b, 10, &deleted, &err), 0);
+	assert_int_equal(lq_inbox_commit(ib, &err), 0);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(lq_inbox_compact(ib, c, &err), 0);
 	assert_int_equal(lq_inbox_each(ib, 0, 10, collect, &w, &err), 0);
 	assert_int_equal(w.n, 0);                 /* deleted */
-	assert_int_equal(append(ib, "two"), a + 1); /* not a again */
+	assert_int_equal(append(ib, "four"), c + 1); /* not a again */
 	assert_int_equal(lq_inbox_ids_after(ib, 1000, &err), 0);
 	assert_int_equal(append(ib, "three"), 1001);
 	assert_int_equal(lq_inbox_ids_after(ib, 10, &err), 0);   /* never lower */
