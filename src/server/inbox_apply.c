@@ -148,17 +148,17 @@ int lq_inbox_applied(lq_service *svc, int64_t *id, lq_error *err)
 }
 
 int lq_inbox_apply(lq_service *svc, lq_inbox *ib, int64_t after,
-		   size_t limit, FILE *log, lq_inbox_report *rep,
+		   lq_inbox_pass size, FILE *log, lq_inbox_report *rep,
 		   lq_error *err)
 {
 	int64_t skip[MAX_REJECTED];
-	pass p = {.svc = svc, .skip = skip, .max_events = LQ_INBOX_APPLY_EVENTS};
+	pass p = {.svc = svc, .skip = skip, .max_events = size.events};
 	int rc;
 
 	memset(rep, 0, sizeof *rep);
 	rep->last_id = after;
 	for (;;) {
-		rc = run_pass(&p, ib, after, limit, &rep->events, err);
+		rc = run_pass(&p, ib, after, size.rows, &rep->events, err);
 		if (rc == 0 || !p.failed_id || is_storage_failure(rc))
 			break;
 		/* The request's own failure: without it, from the start. */

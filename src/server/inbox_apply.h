@@ -20,15 +20,6 @@
 #include "service/service.h"
 #include "store/inbox.h"
 
-/* Requests applied in one transaction at most, and the events after
- * which it takes no more requests. Small transactions: a pass over a
- * stream spread across a large database dirties a few random pages per
- * event, and the larger the pass the longer the burst of writes the
- * tracking API's answers wait behind (docs/performance.md: 16,384 gave
- * 15% more applied events/s and a p99 three times higher). */
-#define LQ_INBOX_APPLY_ROWS 2048
-#define LQ_INBOX_APPLY_EVENTS 2048
-
 typedef struct lq_inbox_report {
 	int64_t last_id;          /* the last row applied or rejected */
 	size_t requests;          /* rows applied */
@@ -39,11 +30,18 @@ typedef struct lq_inbox_report {
 /* The id up to which the database has applied the inbox. */
 int lq_inbox_applied(lq_service *svc, int64_t *id, lq_error *err);
 
-/* Apply at most limit rows after id after; rep says what was done (and
- * rep->last_id == after when there was nothing). Rejections are written
- * to log (when not NULL), one line each. */
+/* How much one transaction takes: at most rows rows, and no more rows
+ * once events events were taken. */
+typedef struct lq_inbox_pass {
+	size_t rows;
+	size_t events;
+} lq_inbox_pass;
+
+/* Apply the rows after id after, at most what size says; rep says what
+ * was done (and rep->last_id == after when there was nothing).
+ * Rejections are written to log (when not NULL), one line each. */
 int lq_inbox_apply(lq_service *svc, lq_inbox *ib, int64_t after,
-		   size_t limit, FILE *log, lq_inbox_report *rep,
+		   lq_inbox_pass size, FILE *log, lq_inbox_report *rep,
 		   lq_error *err);
 
 #endif

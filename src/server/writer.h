@@ -23,8 +23,8 @@
  * The tracking API's requests reach the writer through the inbox
  * (store/inbox.h, inbox_writer.h): they are acknowledged once appended
  * there, and the writer applies them (inbox_apply.h) whenever the inbox
- * holds rows it has not applied, up to LQ_INBOX_APPLY_ROWS per
- * transaction, and always before any queued job: a job sees every
+ * holds rows it has not applied, a few thousand events per transaction
+ * (see writer.c), and always before any queued job: a job sees every
  * request acknowledged before it ran. lq_writer_wait_applied lets a
  * reader wait for the same. The writer's close applies the whole inbox.
  *

@@ -24,6 +24,8 @@
 #include "test_service_fixture.h"
 
 #define T0 1772323200000LL   /* 2026-03-01T00:00:00Z */
+/* a pass of at most n requests, whatever their events */
+#define ROWS(n) ((lq_inbox_pass){.rows = (n), .events = 1000000})
 
 typedef struct walk {
 	int64_t ids[16];
@@ -152,24 +154,30 @@ static void test_apply_in_order_with_the_counter(void **state)
 	assert_int_equal(lq_inbox_open(d.path, &ib, &err), 0);
 	int64_t a = append(ib, track_l1);
 	int64_t b = append(ib, track_l2);
+	int64_t c3 = append(ib, "{\"userId\":\"u3\",\"event\":\"x\"}");
 	assert_int_equal(lq_inbox_applied(svc, &applied, &err), 0);
 	assert_int_equal(applied, 0);
 
-	assert_int_equal(lq_inbox_apply(svc, ib, 0, 1, NULL, &rep, &err), 0);
+	assert_int_equal(lq_inbox_apply(svc, ib, 0, ROWS(1), NULL, &rep, &err), 0);
 	assert_int_equal(rep.last_id, a);
 	assert_int_equal(rep.requests, 1);
 	assert_int_equal(rep.events.stored, 1);
 	assert_int_equal(lq_inbox_applied(svc, &applied, &err), 0);
 	assert_int_equal(applied, a);
-	assert_int_equal(lq_inbox_apply(svc, ib, a, 10, NULL, &rep, &err), 0);
+	/* no more rows once the pass has its events */
+	assert_int_equal(lq_inbox_apply(svc, ib, a, (lq_inbox_pass){10, 1},
+					NULL, &rep, &err), 0);
 	assert_int_equal(rep.last_id, b);
-	assert_int_equal(lq_inbox_apply(svc, ib, b, 10, NULL, &rep, &err), 0);
-	assert_int_equal(rep.last_id, b);          /* nothing more */
+	assert_int_equal(rep.requests, 1);
+	assert_int_equal(lq_inbox_apply(svc, ib, b, ROWS(10), NULL, &rep, &err), 0);
+	assert_int_equal(rep.last_id, c3);
+	assert_int_equal(lq_inbox_apply(svc, ib, c3, ROWS(10), NULL, &rep, &err), 0);
+	assert_int_equal(rep.last_id, c3);         /* nothing more */
 	assert_int_equal(rep.requests, 0);
 	memset(&c, 0, sizeof c);
 	assert_int_equal(lq_store_count(svc->store, &c, &err), 0);
-	assert_int_equal(c.events, 2);
-	assert_int_equal(c.leads, 2);
+	assert_int_equal(c.events, 3);
+	assert_int_equal(c.leads, 3);
 	lq_inbox_close(ib);
 	svc_db_close(&d, svc);
 }
@@ -191,7 +199,7 @@ static void test_apply_rejects_a_request_alone(void **state)
 	int64_t bad = append(ib, future);   /* later than now: refused */
 	int64_t last = append(ib, track_l2);
 
-	assert_int_equal(lq_inbox_apply(svc, ib, 0, 10, log, &rep, &err), 0);
+	assert_int_equal(lq_inbox_apply(svc, ib, 0, ROWS(10), log, &rep, &err), 0);
 	fclose(log);
 	assert_int_equal(rep.last_id, last);
 	assert_int_equal(rep.requests, 2);
@@ -284,7 +292,7 @@ static void apply_stream(size_t limit, lq_import_report *sum,
 		last = append_kind(ib, stream[i].kind, stream[i].body);
 	memset(sum, 0, sizeof *sum);
 	while (after < last) {
-		assert_int_equal(lq_inbox_apply(svc, ib, after, limit, NULL,
+		assert_int_equal(lq_inbox_apply(svc, ib, after, ROWS(limit), NULL,
 						&rep, &err), 0);
 		assert_int_equal(rep.rejected, 0);
 		assert_true(rep.last_id > after);
