@@ -54,9 +54,10 @@ int lq_inbox_append(lq_inbox *ib, int kind, lq_time received_at,
 int lq_inbox_trim(lq_inbox *ib, int64_t upto, size_t max_rows,
 		  size_t *deleted, lq_error *err);
 
-/* Delete the rows up to upto and fold the inbox's WAL into its file,
- * emptying the WAL (its own transaction): what was deleted leaves no
- * copy behind (secure_delete), e.g. after a lead was forgotten. */
+/* Delete the rows up to upto, give the file's free pages back and fold
+ * the inbox's WAL into its file, emptying the WAL (its own transaction):
+ * what was deleted leaves no copy behind (secure_delete), e.g. after a
+ * lead was forgotten, and the file is as small as what it still holds. */
 int lq_inbox_compact(lq_inbox *ib, int64_t upto, lq_error *err);
 
 /* Call fn for each row with an id above after, in id order, at most

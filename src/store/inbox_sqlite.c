@@ -47,7 +47,11 @@ static const char *const inbox_sql[IB_N_STMTS] = {
 		    "WHERE name = 'inbox')",
 };
 
+/* auto_vacuum before the table: a new file can give its free pages back
+ * (lq_inbox_compact); a file made before keeps what it has (see
+ * adopt_auto_vacuum). */
 static const char schema[] =
+	"PRAGMA auto_vacuum = INCREMENTAL;"
 	"PRAGMA journal_mode = WAL;"
 	"PRAGMA synchronous = NORMAL;"
 	"PRAGMA secure_delete = ON;"
@@ -93,6 +97,28 @@ char *lq_inbox_path(const char *db_path)
 	return lq_buf_take(&b);
 }
 
+/* An inbox file made without auto_vacuum (before leadq set it) takes it
+ * when it holds no request: VACUUM of an empty table costs nothing. Best
+ * effort: a busy file is converted at a later open. */
+static void adopt_auto_vacuum(lq_inbox *ib)
+{
+	sqlite3_stmt *st = NULL;
+	int mode = -1, rows = -1;
+
+	if (sqlite3_prepare_v2(ib->db, "SELECT (SELECT auto_vacuum FROM "
+			       "pragma_auto_vacuum), (SELECT count(*) FROM "
+			       "(SELECT 1 FROM inbox LIMIT 1))", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		mode = sqlite3_column_int(st, 0);
+		rows = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (mode == 0 && rows == 0)
+		sqlite3_exec(ib->db, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM",
+			     NULL, NULL, NULL);
+}
+
 int lq_inbox_open(const char *db_path, lq_inbox **out, lq_error *err)
 {
 	lq_inbox *ib = lq_xcalloc(1, sizeof *ib);
@@ -110,6 +136,7 @@ int lq_inbox_open(const char *db_path, lq_inbox **out, lq_error *err)
 		rc = fail(ib, NULL, err, "set up");
 		goto fail_open;
 	}
+	adopt_auto_vacuum(ib);
 	for (int i = 0; i < IB_N_STMTS; i++) {
 		if (sqlite3_prepare_v3(ib->db, inbox_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &ib->stmt[i],
@@ -250,6 +277,11 @@ int lq_inbox_compact(lq_inbox *ib, int64_t upto, lq_error *err)
 		lq_inbox_rollback(ib);
 	if (rc)
 		return rc;
+	/* The pages a burst of requests took go back to the file system
+	 * (the file shrinks at the checkpoint below). */
+	if (sqlite3_exec(ib->db, "PRAGMA incremental_vacuum", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return fail(ib, NULL, err, "free unused pages");
 	rc = sqlite3_wal_checkpoint_v2(ib->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
 				       NULL, NULL);
 	/* Busy: the inbox thread writes; its own checkpoints follow. */

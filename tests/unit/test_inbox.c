@@ -3,7 +3,8 @@
  * (server/inbox_apply.h): rows kept in order across a reopen, nothing of
  * a rolled-back append, ids that never go back (after every row was
  * deleted, after ids_after), trims of the oldest rows bounded in
- * number, compaction; applying stores the events and
+ * number, compaction (the file shrinks back, also one made before
+ * auto_vacuum); applying stores the events and
  * the counter in one transaction, continues after it, rejects a request
  * the database refuses alone (logged) and applies the rest; a pass
  * that scores its events in batches (visitors adopted by identify and
@@ -15,8 +16,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "server/inbox_apply.h"
 #include "io/segment.h"
@@ -129,6 +132,69 @@ static void test_ids_never_go_back(void **state)
 	assert_int_equal(lq_inbox_last_id(ib, &last, &err), 0);
 	assert_int_equal(last, 1001);
 	lq_inbox_close(ib);
+	svc_db_close(&d, svc);
+}
+
+/* A burst of requests applied and compacted leaves a small file: its
+ * pages go back to the file system. */
+static void test_compact_gives_pages_back(void **state)
+{
+	svc_db d;
+	lq_service *svc;
+	lq_inbox *ib;
+	lq_error err = {0};
+	char body[8192];
+	char path[200];
+	struct stat st;
+	int64_t id = 0;
+
+	assert_int_equal(svc_db_open(&d, "inbox", T0, &svc), 0);
+	assert_int_equal(lq_inbox_open(d.path, &ib, &err), 0);
+	memset(body, 'x', sizeof body);
+	assert_int_equal(lq_inbox_begin(ib, &err), 0);
+	for (int i = 0; i < 500; i++)         /* 4 MB */
+		assert_int_equal(lq_inbox_append(ib, LQ_SEG_TRACK, T0, body,
+						 sizeof body, &id, &err), 0);
+	assert_int_equal(lq_inbox_commit(ib, &err), 0);
+	assert_int_equal(lq_inbox_compact(ib, 0, &err), 0);   /* folds the WAL */
+	snprintf(path, sizeof path, "%s-inbox", d.path);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 4000000);
+	assert_int_equal(lq_inbox_compact(ib, id, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size < 100000);
+	lq_inbox_close(ib);
+	svc_db_close(&d, svc);
+}
+
+/* A file made before auto_vacuum takes it at the next open when empty. */
+static void test_old_file_takes_auto_vacuum(void **state)
+{
+	svc_db d;
+	lq_service *svc;
+	lq_inbox *ib;
+	lq_error err = {0};
+	char path[200];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(svc_db_open(&d, "inbox", T0, &svc), 0);
+	snprintf(path, sizeof path, "%s-inbox", d.path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
+		"CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		" kind INTEGER NOT NULL, received_at INTEGER NOT NULL,"
+		" body BLOB NOT NULL);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(lq_inbox_open(d.path, &ib, &err), 0);
+	lq_inbox_close(ib);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA auto_vacuum", -1, &st,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);   /* incremental */
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	svc_db_close(&d, svc);
 }
 
@@ -365,6 +431,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_in_order_across_reopen),
 		cmocka_unit_test(test_ids_never_go_back),
+		cmocka_unit_test(test_compact_gives_pages_back),
+		cmocka_unit_test(test_old_file_takes_auto_vacuum),
 		cmocka_unit_test(test_apply_in_order_with_the_counter),
 		cmocka_unit_test(test_apply_rejects_a_request_alone),
 		cmocka_unit_test(test_one_pass_equals_one_request_at_a_time),
