@@ -1,6 +1,7 @@
 /*
  * checkpointer.c - passive WAL checkpoints on their own thread and
- * connection (why: see the comment at the top of writer.c).
+ * connections (why: see the comment at the top of writer.c and
+ * inbox_writer.h).
  */
 #include "server/checkpointer.h"
 
@@ -10,10 +11,12 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "store/inbox.h"
 #include "store/store.h"
 
 struct lq_checkpointer {
 	lq_store *store;
+	lq_inbox *inbox;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -55,6 +58,13 @@ static int next_round(lq_checkpointer *cp)
 	return go;
 }
 
+static void report(const lq_error *err, const char *what)
+{
+	char msg[600];
+	lq_error_format(err, msg, sizeof msg);
+	fprintf(stderr, "leadq: checkpoint%s failed: %s\n", what, msg);
+}
+
 static void *checkpointer_main(void *arg)
 {
 	lq_checkpointer *cp = arg;
@@ -64,11 +74,11 @@ static void *checkpointer_main(void *arg)
 		pthread_mutex_lock(&cp->running);
 		int rc = lq_store_checkpoint_passive(cp->store, &err);
 		pthread_mutex_unlock(&cp->running);
-		if (rc) {
-			char msg[600];
-			lq_error_format(&err, msg, sizeof msg);
-			fprintf(stderr, "leadq: checkpoint failed: %s\n", msg);
-		}
+		if (rc)
+			report(&err, "");
+		lq_error_clear(&err);
+		if (lq_inbox_checkpoint(cp->inbox, &err))
+			report(&err, " of the tracking inbox");
 		pthread_mutex_lock(&cp->lock);
 		cp->ended++;
 		pthread_mutex_unlock(&cp->lock);
@@ -82,7 +92,10 @@ int lq_checkpointer_start(const char *db, lq_checkpointer **out,
 {
 	lq_checkpointer *cp = lq_xcalloc(1, sizeof *cp);
 	int rc = lq_store_open(db, 0, &cp->store, err);
+	if (rc == 0)
+		rc = lq_inbox_open(db, &cp->inbox, err);
 	if (rc) {
+		lq_store_close(cp->store);
 		free(cp);
 		return rc;
 	}
@@ -90,6 +103,7 @@ int lq_checkpointer_start(const char *db, lq_checkpointer **out,
 	pthread_mutex_init(&cp->running, NULL);
 	pthread_cond_init(&cp->wake, NULL);
 	if (pthread_create(&cp->thread, NULL, checkpointer_main, cp)) {
+		lq_inbox_close(cp->inbox);
 		lq_store_close(cp->store);
 		pthread_mutex_destroy(&cp->lock);
 		pthread_mutex_destroy(&cp->running);
@@ -148,6 +162,7 @@ void lq_checkpointer_stop(lq_checkpointer *cp)
 	pthread_cond_signal(&cp->wake);
 	pthread_mutex_unlock(&cp->lock);
 	pthread_join(cp->thread, NULL);
+	lq_inbox_close(cp->inbox);
 	lq_store_close(cp->store);
 	pthread_mutex_destroy(&cp->lock);
 	pthread_mutex_destroy(&cp->running);

@@ -1,9 +1,10 @@
 /*
  * checkpointer.h - the server's WAL checkpointer: a thread with its own
- * connection that runs passive checkpoints whenever the writer says the
- * WAL grew (writer.h), so that copying pages into the database file and
- * fsyncing it happen off the writer's thread. Never blocks the writer or
- * a reader; never writes rows.
+ * connections that runs passive checkpoints of the database and of the
+ * tracking inbox whenever the writer or the inbox thread says a WAL grew
+ * (writer.h, inbox_writer.h), so that copying pages into a file and
+ * fsyncing it happen off their threads. Never blocks a writer or a
+ * reader; never writes rows.
  *
  * Rounds are at least LQ_CHECKPOINT_GAP_MS apart unless the writer asks
  * for an urgent one: a round copies the newest version of each page once,

@@ -6,13 +6,16 @@
 #include "server/inbox_writer.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/buf.h"
+#include "server/checkpointer.h"
 #include "store/inbox.h"
 
 struct lq_inbox_writer {
 	lq_inbox *ib;
+	lq_checkpointer *cp;       /* NULL: SQLite's automatic checkpoints */
 	lq_inbox_writer_fns fns;
 	pthread_t thread;
 	int running;
@@ -45,6 +48,30 @@ static int append_all(lq_inbox_writer *iw, lq_inbox_job *list, size_t *n,
 	if (rc == 0 && applied > iw->trimmed && deleted < LQ_INBOX_TRIM_ROWS)
 		iw->trimmed = applied;
 	return rc;
+}
+
+/* After a commit: the WAL's size decides who copies it (inbox_writer.h).
+ * The requests of the group were answered before. */
+static void after_commit(lq_inbox_writer *iw)
+{
+	int frames = iw->cp ? lq_inbox_wal_frames(iw->ib) : 0;
+	lq_error err;
+
+	if (frames < LQ_INBOX_WAL_SOFT)
+		return;
+	if (frames < LQ_INBOX_WAL_HARD) {
+		lq_checkpointer_poke(iw->cp, 0);
+		return;
+	}
+	lq_error_clear(&err);
+	if (lq_inbox_checkpoint(iw->ib, &err)) {
+		fprintf(stderr, "leadq: cannot checkpoint the tracking inbox: "
+			"%s\n", err.msg);
+		return;
+	}
+	pthread_mutex_lock(&iw->lock);
+	iw->stats.inline_checkpoints++;
+	pthread_mutex_unlock(&iw->lock);
 }
 
 static void run_group(lq_inbox_writer *iw, lq_inbox_job *list)
@@ -82,6 +109,8 @@ static void run_group(lq_inbox_writer *iw, lq_inbox_job *list)
 		iw->stats.failed += failed;
 		pthread_mutex_unlock(&iw->lock);
 	}
+	if (rc == 0)
+		after_commit(iw);
 }
 
 static void *inbox_writer_main(void *arg)
@@ -103,10 +132,14 @@ static void *inbox_writer_main(void *arg)
 }
 
 int lq_inbox_writer_start(const char *db, const lq_inbox_writer_fns *fns,
-			  lq_inbox_writer **out, lq_error *err)
+			  lq_checkpointer *cp, lq_inbox_writer **out,
+			  lq_error *err)
 {
 	lq_inbox_writer *iw = lq_xcalloc(1, sizeof *iw);
 	int rc = lq_inbox_open(db, &iw->ib, err);
+	iw->cp = cp;
+	if (rc == 0 && cp)
+		lq_inbox_manual_checkpoints(iw->ib);
 	if (rc == 0)
 		rc = lq_inbox_last_id(iw->ib, &iw->acked, err);
 	if (rc) {

@@ -33,7 +33,7 @@ int lq_route_health(lq_http_req *req, lq_http_res *res)
 int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 {
 	struct lq_server *s = req->server;
-	lq_store_counts c;
+	lq_store_gauges c;
 	lq_writer_stats w;
 	lq_inbox_writer_stats ib;
 	lq_metrics m;
@@ -42,7 +42,7 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 
 	lq_error_clear(&err);
 	memset(&c, 0, sizeof c);
-	if (lq_store_count(req->svc->store, &c, &err)) {
+	if (lq_store_gauges_get(req->svc->store, &c, &err)) {
 		lq_http_fail(res, &err);
 		return 0;
 	}
@@ -90,6 +90,9 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 		 lq_checkpointer_count(s->checkpointer)},
 		{"leadq_inline_checkpoints_total", "counter",
 		 "WAL checkpoints the writer ran itself (WAL over its hard limit).", w.inline_checkpoints},
+		{"leadq_inbox_inline_checkpoints_total", "counter",
+		 "Checkpoints of the tracking inbox its thread ran itself (WAL over its hard limit).",
+		 ib.inline_checkpoints},
 		{"leadq_queue_depth", "gauge", "MQLs waiting for sales.", (unsigned long long)c.mqls},
 		{"leadq_outbox_pending", "gauge", "Alerts waiting for delivery.",
 		 (unsigned long long)c.outbox_pending},

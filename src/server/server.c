@@ -504,7 +504,7 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 	}
 	if (lq_inbox_writer_start(opts->db, &(lq_inbox_writer_fns){
 			.on_appended = inbox_appended, .applied = inbox_applied,
-			.ctx = s->writer}, &s->inbox, err)) {
+			.ctx = s->writer}, s->checkpointer, &s->inbox, err)) {
 		s->inbox = NULL;
 		server_free(s);
 		return NULL;

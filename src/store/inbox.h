@@ -60,6 +60,19 @@ int lq_inbox_trim(lq_inbox *ib, int64_t upto, size_t max_rows,
  * lead was forgotten, and the file is as small as what it still holds. */
 int lq_inbox_compact(lq_inbox *ib, int64_t upto, lq_error *err);
 
+/* Checkpoints on request, for the connection that appends (the
+ * server's inbox thread): its commits never copy the WAL into the file
+ * and fsync (the automatic checkpoint did, every 1000 pages: those
+ * commits took 10-50 ms and every request waiting behind them did too,
+ * the p99 of /v1/track). lq_inbox_wal_frames is the WAL's size in pages
+ * after this connection's last commit. */
+void lq_inbox_manual_checkpoints(lq_inbox *ib);
+int lq_inbox_wal_frames(const lq_inbox *ib);
+/* A passive checkpoint: copy what the WAL holds into the file as far as
+ * no reader needs it, without waiting for (or blocking) the other
+ * connections. Busy is not an error (the next round copies it). */
+int lq_inbox_checkpoint(lq_inbox *ib, lq_error *err);
+
 /* Call fn for each row with an id above after, in id order, at most
  * limit rows (one read transaction). fn returns 0 to go on, anything else
  * stops the walk and is returned. */

@@ -66,6 +66,7 @@ struct lq_inbox {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmt[IB_N_STMTS];
+	int wal_frames;           /* after the last commit (manual mode) */
 };
 
 static int fail(lq_inbox *ib, sqlite3_stmt *st, lq_error *err,
@@ -266,6 +267,36 @@ int lq_inbox_ids_after(lq_inbox *ib, int64_t id, lq_error *err)
 	return rc;
 }
 
+/* The WAL hook that replaces the automatic checkpoint: it only notes
+ * the WAL's size. */
+static int note_wal_frames(void *arg, sqlite3 *db, const char *name,
+			   int frames)
+{
+	(void)db;
+	(void)name;
+	((lq_inbox *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+void lq_inbox_manual_checkpoints(lq_inbox *ib)
+{
+	sqlite3_wal_hook(ib->db, note_wal_frames, ib);
+}
+
+int lq_inbox_wal_frames(const lq_inbox *ib)
+{
+	return ib->wal_frames;
+}
+
+int lq_inbox_checkpoint(lq_inbox *ib, lq_error *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(ib->db, NULL,
+					   SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+		return 0;
+	return fail(ib, NULL, err, "checkpoint");
+}
+
 int lq_inbox_compact(lq_inbox *ib, int64_t upto, lq_error *err)
 {
 	int rc = lq_inbox_begin(ib, err);
@@ -284,7 +315,7 @@ int lq_inbox_compact(lq_inbox *ib, int64_t upto, lq_error *err)
 		return fail(ib, NULL, err, "free unused pages");
 	rc = sqlite3_wal_checkpoint_v2(ib->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
 				       NULL, NULL);
-	/* Busy: the inbox thread writes; its own checkpoints follow. */
+	/* Busy: the inbox thread writes; the checkpointer's rounds follow. */
 	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
 		return 0;
 	return fail(ib, NULL, err, "checkpoint");

@@ -857,3 +857,9 @@ int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err)
 	memset(out, 0, sizeof *out);
 	return s->ops->count(s, out, err);
 }
+
+int lq_store_gauges_get(lq_store *s, lq_store_gauges *out, lq_error *err)
+{
+	memset(out, 0, sizeof *out);
+	return s->ops->gauges(s, out, err);
+}

@@ -109,6 +109,7 @@ struct lq_store_ops {
 	int (*leads_each)(lq_store *s, const lq_lead_filter *filter,
 			  lq_lead_fn fn, void *ctx, lq_error *err);
 	int (*count)(lq_store *s, lq_store_counts *out, lq_error *err);
+	int (*gauges)(lq_store *s, lq_store_gauges *out, lq_error *err);
 
 	int (*answer_set)(lq_store *s, int64_t lead_id, int cycle,
 			  const lq_answer *a, lq_error *err);

@@ -554,6 +554,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.stage_history = lq_store_sqlite_stage_history,
 	.leads_each = lq_store_sqlite_leads_each,
 	.count = lq_store_sqlite_count,
+	.gauges = lq_store_sqlite_gauges,
 	.answer_set = lq_store_sqlite_answer_set,
 	.answers = lq_store_sqlite_answers,
 	.note_add = lq_store_sqlite_note_add,

@@ -83,6 +83,7 @@ enum sq_stmt {
 	SQ_IDENTITY_GET,
 	SQ_IDENTITY_LINK,
 	SQ_COUNT_ALL,
+	SQ_GAUGES,
 	SQ_ANSWER_SET,
 	SQ_ANSWERS,
 	SQ_NOTE_ADD,
@@ -308,6 +309,7 @@ int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
 				  lq_stage_change **out, size_t *n,
 				  lq_error *err);
 int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err);
+int lq_store_sqlite_gauges(lq_store *s, lq_store_gauges *out, lq_error *err);
 int lq_store_sqlite_answer_set(lq_store *s, int64_t lead_id, int cycle,
 			       const lq_answer *a, lq_error *err);
 int lq_store_sqlite_answers(lq_store *s, int64_t lead_id, int cycle,

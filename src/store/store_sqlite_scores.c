@@ -288,3 +288,21 @@ int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)
 	sqlite3_reset(st);
 	return 0;
 }
+
+int lq_store_sqlite_gauges(lq_store *s, lq_store_gauges *out, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_GAUGES];
+	int rc = lq_store_sqlite_row(q, st, err, "count rows");
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return lq_error_set(err, LQ_EINTERNAL, "count returned no row");
+	out->leads = sq_col_int(st, 0);
+	out->mqls = sq_col_int(st, 1);
+	out->outbox_pending = sq_col_int(st, 2);
+	out->outbox_dead = sq_col_int(st, 3);
+	sqlite3_reset(st);
+	return 0;
+}

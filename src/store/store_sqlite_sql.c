@@ -269,6 +269,11 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		" (SELECT count(*) FROM leads WHERE stage = 'mql'),"
 		" (SELECT count(*) FROM outbox WHERE status = 'pending'),"
 		" (SELECT count(*) FROM outbox WHERE status = 'dead')",
+	[SQ_GAUGES] =
+		"SELECT (SELECT count(*) FROM leads),"
+		" (SELECT count(*) FROM leads WHERE stage = 'mql'),"
+		" (SELECT count(*) FROM outbox WHERE status = 'pending'),"
+		" (SELECT count(*) FROM outbox WHERE status = 'dead')",
 	[SQ_ACCOUNTS] =
 		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a ORDER BY a.id "
 		"LIMIT ?1 OFFSET ?2",

@@ -7,7 +7,8 @@
 # alone; a request the database refuses when it is applied is rejected
 # alone, logged and counted, and the requests after it are applied;
 # SIGTERM with suspended requests answers or drops each of them and loses
-# nothing acknowledged; the WAL is checkpointed off the writer's thread.
+# nothing acknowledged; the WALs are checkpointed off the writer's and
+# the inbox thread's threads.
 source "$(dirname "$0")/lib.sh"
 loadgen="$(dirname "$LEADQ")/tests/tools/loadgen"
 pids=""
@@ -125,6 +126,28 @@ read -r _ log_frames _ < <(sqlite3 "$LEADQ_DB" "pragma wal_checkpoint(passive)" 
 [ "$status" = 200 ] && [ "${log_frames:-99999}" -lt 100 ] \
 	&& ok "after the load the WAL starts over ($log_frames frames after one more request)" \
 	|| not_ok "the WAL starts over" "status $status, $log_frames frames in the WAL"
+# The inbox's WAL too: its thread never checkpoints in a commit (that made
+# the requests of one group in ~250 wait 10-50 ms); past 1000 pages it
+# pokes the checkpointer, whose rounds copy the WAL; once they caught up
+# (the load is over), the inbox's next commit starts its WAL over.
+for r in $(seq 1 200); do
+	awk -v r="$r" 'BEGIN { pad = sprintf("%400s", ""); gsub(/ /, "p", pad);
+		printf "{\"batch\":["
+		for (i = 0; i < 400; i++)
+			printf "%s{\"type\":\"track\",\"userId\":\"L1\",\"event\":\"big\",\"messageId\":\"c5-%d-%d\",\"properties\":{\"pad\":\"%s\"}}", (i ? "," : ""), r, i, pad
+		printf "]}" }' >"$work/big.json"
+	curl -s -o /dev/null -u "$ingest:" -H 'Content-Type: application/json' \
+		--data-binary "@$work/big.json" "$url/v1/batch"
+done
+check_eq "$(stored c5)" "80000" "200 batches of 200 KB (40 MB through the inbox): all stored"
+check_eq "$(metric leadq_inbox_inline_checkpoints_total)" "0" "the inbox thread itself never checkpointed"
+sleep 0.5
+status=$(curl -s -o /dev/null -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' \
+	--data-binary '{"userId":"L1","event":"after","messageId":"c5-after"}' "$url/v1/track")
+read -r _ inbox_frames _ < <(sqlite3 "$LEADQ_DB-inbox" "pragma wal_checkpoint(passive)" | tr '|' ' ')
+[ "$status" = 200 ] && [ "${inbox_frames:-99999}" -lt 100 ] \
+	&& ok "the checkpointer copied the inbox's WAL: it starts over ($inbox_frames frames after one more request)" \
+	|| not_ok "the inbox's WAL starts over" "status $status, $inbox_frames frames in the inbox's WAL"
 
 # ---- SIGTERM with suspended requests ----------------------------------------
 : >"$work/sent.c4"

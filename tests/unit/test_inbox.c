@@ -4,7 +4,7 @@
  * a rolled-back append, ids that never go back (after every row was
  * deleted, after ids_after), trims of the oldest rows bounded in
  * number, compaction (the file shrinks back, also one made before
- * auto_vacuum); applying stores the events and
+ * auto_vacuum), checkpoints left to another connection; applying stores the events and
  * the counter in one transaction, continues after it, rejects a request
  * the database refuses alone (logged) and applies the rest; a pass
  * that scores its events in batches (visitors adopted by identify and
@@ -195,6 +195,43 @@ static void test_old_file_takes_auto_vacuum(void **state)
 	assert_int_equal(sqlite3_column_int(st, 0), 2);   /* incremental */
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	svc_db_close(&d, svc);
+}
+
+/* An appending connection in manual mode never checkpoints in its
+ * commits (its WAL grows past SQLite's 1000 pages); a passive checkpoint
+ * from another connection copies the WAL, and the appender's next commit
+ * starts it over. */
+static void test_manual_checkpoints(void **state)
+{
+	svc_db d;
+	lq_service *svc;
+	lq_inbox *ib, *cp;
+	lq_error err = {0};
+	char body[4000];
+	int64_t id = 0;
+
+	assert_int_equal(svc_db_open(&d, "inbox", T0, &svc), 0);
+	assert_int_equal(lq_inbox_open(d.path, &ib, &err), 0);
+	assert_int_equal(lq_inbox_open(d.path, &cp, &err), 0);
+	lq_inbox_manual_checkpoints(ib);
+	memset(body, 'x', sizeof body);
+	for (int i = 0; i < 1500; i++) {      /* 1500 commits of a page */
+		assert_int_equal(lq_inbox_begin(ib, &err), 0);
+		assert_int_equal(lq_inbox_append(ib, LQ_SEG_TRACK, T0, body,
+						 sizeof body, &id, &err), 0);
+		assert_int_equal(lq_inbox_commit(ib, &err), 0);
+	}
+	assert_true(lq_inbox_wal_frames(ib) > 1500);
+	assert_int_equal(lq_inbox_checkpoint(cp, &err), 0);
+	append(ib, "after");
+	assert_true(lq_inbox_wal_frames(ib) < 10);
+	/* Nothing was lost on the way. */
+	int64_t last = 0;
+	assert_int_equal(lq_inbox_last_id(cp, &last, &err), 0);
+	assert_int_equal(last, id + 1);
+	lq_inbox_close(cp);
+	lq_inbox_close(ib);
 	svc_db_close(&d, svc);
 }
 
@@ -433,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_ids_never_go_back),
 		cmocka_unit_test(test_compact_gives_pages_back),
 		cmocka_unit_test(test_old_file_takes_auto_vacuum),
+		cmocka_unit_test(test_manual_checkpoints),
 		cmocka_unit_test(test_apply_in_order_with_the_counter),
 		cmocka_unit_test(test_apply_rejects_a_request_alone),
 		cmocka_unit_test(test_one_pass_equals_one_request_at_a_time),

@@ -349,6 +349,16 @@ static void test_upgrade_from_v1(void **state)
 	assert_int_equal(n.tasks, 1);
 	assert_int_equal(n.webhooks, 1);
 	assert_int_equal(n.outbox, 1);
+	/* The gauges of /metrics agree with the full counts (the v1 lead
+	 * is an MQL, the new alert pending). */
+	lq_store_gauges g;
+	assert_int_equal(lq_store_gauges_get(f->s, &g, &err), 0);
+	assert_int_equal(g.leads, n.leads);
+	assert_int_equal(g.mqls, 1);
+	assert_int_equal(g.mqls, n.mqls);
+	assert_int_equal(g.outbox_pending, 1);
+	assert_int_equal(g.outbox_pending, n.outbox_pending);
+	assert_int_equal(g.outbox_dead, 0);
 
 	/* The schema on disk: version 2, the new indexes in place, old
 	 * de-duplication intact. */
