@@ -92,6 +92,7 @@ static void run_group(lq_inbox_writer *iw, lq_inbox_job *list)
 		iw->stats.jobs += n;
 		if (n > iw->stats.group_max)
 			iw->stats.group_max = n;
+		iw->stats.wal_pages = (uint64_t)lq_inbox_wal_frames(iw->ib);
 	}
 	pthread_mutex_unlock(&iw->lock);
 	size_t failed = 0;

@@ -72,6 +72,7 @@ typedef struct lq_inbox_writer_stats {
 	uint64_t group_max;        /* most requests in one commit */
 	uint64_t failed;           /* requests whose append failed */
 	uint64_t inline_checkpoints;   /* WAL past LQ_INBOX_WAL_HARD */
+	uint64_t wal_pages;        /* after the last commit (with a cp) */
 } lq_inbox_writer_stats;
 
 /* cp (may be NULL) checkpoints the inbox's WAL (see above). */

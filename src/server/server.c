@@ -12,8 +12,12 @@
  * and libmicrohttpd calls on_request again, which answers from the job's
  * result. So one commit holds the requests of every connection waiting,
  * not of at most one per request thread. Every other route that needs a
- * key first waits until the writer has applied what the inbox
- * acknowledged (read-your-writes, wait_for_inbox).
+ * key first waits until the writer has applied what the inbox had
+ * acknowledged when the request came (read-your-writes, wait_for_inbox),
+ * its connection suspended the same way: a request thread blocked there
+ * (as it was until session 7) held every connection of that thread, so
+ * four dashboard reads during a tracking burst stalled the tracking API
+ * (p99 1.96 s, docs/performance.md).
  */
 #include "server/server.h"
 
@@ -44,6 +48,9 @@ typedef struct conn_state {
 	lq_inbox_job job;
 	int deferred;              /* the job was handed to the inbox... */
 	int refused;               /* ...which refused it (shutting down) */
+	lq_writer_watch watch;     /* waiting for the inbox to be applied */
+	int watched;               /* the route runs when resumed */
+	int counted;               /* in s->waiting until completed */
 } conn_state;
 
 static int64_t mono_us(void)
@@ -194,21 +201,52 @@ static enum MHD_Result send_response(struct MHD_Connection *conn,
 	return ok;
 }
 
-/* A read after a tracking request sees it: wait (at most this long, in
- * ms) until the writer applied every request the inbox acknowledged. */
+/* A read after a tracking request sees it: it waits (at most this long,
+ * in ms) until the writer applied every request the inbox acknowledged
+ * before it came. A write waits as long as it takes: the writer would
+ * apply them before its job anyway (writer.h). */
 #define LQ_INBOX_READ_WAIT_MS 2000
 
-static void wait_for_inbox(struct lq_server *s, const lq_route *route)
+/* The writer's watch is over: run the route when libmicrohttpd calls
+ * on_request again. */
+static void watch_done(lq_writer_watch *watch)
 {
-	if (route->roles == LQ_ANYONE || route->fn == lq_route_track)
-		return;
-	lq_writer_wait_applied(s->writer, lq_inbox_writer_acked(s->inbox),
-			       LQ_INBOX_READ_WAIT_MS);
+	conn_state *st = watch->ctx;
+	MHD_resume_connection(st->req.conn);
 }
 
-/* Resolve route, authenticate, run the handler. */
-static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
-		     conn_state *st, lq_http_res *res)
+/* Suspend the connection until the inbox is applied as far as it was
+ * acknowledged now; 1 when suspended (answered when resumed), 0 when the
+ * route may run at once. */
+static int wait_for_inbox(struct lq_server *s, struct MHD_Connection *conn,
+			  conn_state *st, const char *method)
+{
+	const lq_route *route = st->route;
+	/* no key; the tracking API itself; monitoring (a scrape needs no
+	 * read-your-writes and should not wait for a backlog) */
+	if (route->roles == LQ_ANYONE || route->fn == lq_route_track ||
+	    route->fn == lq_route_metrics)
+		return 0;
+	int reads = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	lq_writer_watch *x = &st->watch;
+	x->target = lq_inbox_writer_acked(s->inbox);
+	x->deadline_ms = reads ? lq_writer_mono_ms() + LQ_INBOX_READ_WAIT_MS : 0;
+	x->done = watch_done;
+	x->ctx = st;
+	if (lq_writer_inbox_applied(s->writer) >= x->target)
+		return 0;
+	st->watched = st->counted = 1;
+	__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
+	MHD_suspend_connection(conn);   /* before: done may come at once */
+	if (lq_writer_watch_applied(s->writer, x))
+		MHD_resume_connection(conn);
+	return 1;
+}
+
+/* Resolve the route, check the body's size, authenticate; 0 when the
+ * route may run, else res holds the answer. */
+static int admit(struct lq_server *s, struct MHD_Connection *conn,
+		 conn_state *st, lq_http_res *res)
 {
 	lq_http_req *req = &st->req;
 	lq_error err;
@@ -217,14 +255,14 @@ static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
 		lq_http_error(res, st->path_known ? 405 : 404,
 			      st->path_known ? "method not allowed on this path"
 					     : "no such route", NULL);
-		return;
+		return 1;
 	}
 	if (st->too_big) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "request body is larger than %zu KB",
 			 st->limit / 1024);
 		lq_http_error(res, 413, msg, NULL);
-		return;
+		return 1;
 	}
 	req->body = lq_buf_str(&st->body);
 	req->body_len = st->body.len;
@@ -235,14 +273,29 @@ static void dispatch(struct lq_server *s, struct MHD_Connection *conn,
 	lq_error_clear(&err);
 	if (lq_server_reader(s, &req->svc, &err)) {
 		lq_http_fail(res, &err);
-		return;
+		return 1;
 	}
-	if (lq_server_auth(s, st->route,
-			   MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						       "Authorization"),
-			   req, res))
-		return;
-	wait_for_inbox(s, st->route);
+	return lq_server_auth(s, st->route,
+			      MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							  "Authorization"),
+			      req, res) ? 1 : 0;
+}
+
+/* Run the route (after admit, and after the wait for the inbox when the
+ * connection was suspended for it: now and the thread's reader again). */
+static void run_route(struct lq_server *s, conn_state *st, lq_http_res *res)
+{
+	lq_http_req *req = &st->req;
+	lq_error err;
+
+	if (st->watched) {
+		req->now = lq_server_now(s);
+		lq_error_clear(&err);
+		if (lq_server_reader(s, &req->svc, &err)) {
+			lq_http_fail(res, &err);
+			return;
+		}
+	}
 	st->route->fn(req, res);
 }
 
@@ -271,11 +324,13 @@ static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
 	j->done = job_done;
 	j->ctx = st;
 	st->deferred = 1;
-	__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
+	if (!st->counted) {
+		st->counted = 1;
+		__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
+	}
 	MHD_suspend_connection(conn);
 	if (lq_inbox_writer_submit(s->inbox, j)) {
 		st->refused = 1;
-		__atomic_sub_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
 		MHD_resume_connection(conn);
 	}
 }
@@ -346,13 +401,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	memset(&res, 0, sizeof res);
 	res.status = 200;
-	int preflight = !st->deferred && is_preflight(s, st, method, url);
+	int preflight = !st->deferred && !st->watched &&
+			is_preflight(s, st, method, url);
 	if (st->deferred) {
 		answer_deferred(st, &res);
 	} else if (preflight) {
 		res.status = 204;   /* the CORS headers are all it says */
-	} else {
-		dispatch(s, conn, st, &res);
+	} else if (st->watched || admit(s, conn, st, &res) == 0) {
+		if (!st->watched && wait_for_inbox(s, conn, st, method))
+			return MHD_YES;   /* the route runs when resumed */
+		run_route(s, st, &res);
 		if (st->defer.inbox) {
 			lq_buf_free(&res.body);
 			defer_write(s, conn, st);
@@ -371,7 +429,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	conn_state *st = *req_cls;
 	if (!st)
 		return;
-	if (st->deferred && !st->refused)
+	if (st->counted)
 		__atomic_sub_fetch(&st->req.server->waiting, 1, __ATOMIC_ACQ_REL);
 	for (size_t i = 0; i < st->req.nparams; i++)
 		free(st->req.params[i]);

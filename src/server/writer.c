@@ -93,14 +93,82 @@ struct lq_writer {
 	int64_t applied;          /* inbox rows applied up to (lock) */
 	int64_t appended;         /* inbox rows acknowledged up to (lock) */
 	int64_t retry_at_ms;      /* no apply before (after a failure) */
-	pthread_cond_t applied_cond;  /* applied moved */
+	lq_writer_watch *watches; /* waiting for applied to move (lock) */
+	int wal_pages;            /* after the last commit (atomic) */
 };
 
-static int64_t mono_ms(void)
+int64_t lq_writer_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void)
+{
+	return lq_writer_mono_ms();
+}
+
+/* ---- watches of the applied position ---------------------------------------- */
+
+/* Nothing to wait for: applied far enough, past its deadline, applying
+ * failing (reads answer at once, as they would without an inbox), or the
+ * writer closing. Called with the lock. */
+static int watch_over(const lq_writer *w, const lq_writer_watch *x,
+		      int64_t now)
+{
+	return w->applied >= x->target || w->stopping ||
+	       now < w->retry_at_ms ||
+	       (x->deadline_ms > 0 && now >= x->deadline_ms);
+}
+
+/* Call done for every watch that is over; done runs without the lock
+ * (it resumes a connection). */
+static void release_watches(lq_writer *w)
+{
+	lq_writer_watch *over = NULL, **p;
+	int64_t now = mono_ms();
+
+	pthread_mutex_lock(&w->lock);
+	for (p = &w->watches; *p;) {
+		lq_writer_watch *x = *p;
+		if (watch_over(w, x, now)) {
+			*p = x->next;
+			x->next = over;
+			over = x;
+		} else {
+			p = &x->next;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	while (over) {
+		lq_writer_watch *next = over->next;
+		over->done(over);    /* the last touch of it */
+		over = next;
+	}
+}
+
+/* The earliest deadline of a watch, 0 when none. Called with the lock. */
+static int64_t next_deadline(const lq_writer *w)
+{
+	int64_t first = 0;
+	for (const lq_writer_watch *x = w->watches; x; x = x->next)
+		if (x->deadline_ms > 0 && (first == 0 || x->deadline_ms < first))
+			first = x->deadline_ms;
+	return first;
+}
+
+int lq_writer_watch_applied(lq_writer *w, lq_writer_watch *watch)
+{
+	pthread_mutex_lock(&w->lock);
+	int over = watch_over(w, watch, mono_ms());
+	if (!over) {
+		watch->next = w->watches;
+		w->watches = watch;
+		pthread_cond_signal(&w->wake);   /* it may sleep past the deadline */
+	}
+	pthread_mutex_unlock(&w->lock);
+	return over;
 }
 
 /* ---- the inbox ------------------------------------------------------------ */
@@ -140,9 +208,9 @@ static int apply_inbox(lq_writer *w)
 		w->stats.inbox_rejected += rep.rejected;
 		w->stats.events += rep.events.stored;
 		w->stats.duplicates += rep.events.duplicates;
-		pthread_cond_broadcast(&w->applied_cond);
 	}
 	pthread_mutex_unlock(&w->lock);
+	release_watches(w);
 	if (rc)
 		fprintf(stderr, "leadq: cannot apply the tracking inbox (retrying "
 			"in %d ms): %s\n", LQ_INBOX_RETRY_MS, err.msg);
@@ -163,12 +231,10 @@ static void compact_inbox(lq_writer *w)
 			err.msg);
 }
 
-/* Apply everything acknowledged so far (before a job: it sees all). */
-static void drain_inbox(lq_writer *w)
+/* Apply the inbox up to target (before jobs: each sees what was
+ * acknowledged before it was queued). */
+static void drain_inbox(lq_writer *w, int64_t target)
 {
-	pthread_mutex_lock(&w->lock);
-	int64_t target = w->appended;
-	pthread_mutex_unlock(&w->lock);
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		int more = w->applied < target;
@@ -196,40 +262,40 @@ int64_t lq_writer_inbox_applied(lq_writer *w)
 	return applied;
 }
 
-int lq_writer_wait_applied(lq_writer *w, int64_t id, int timeout_ms)
+/* Wait on the writer's condition until the monotonic time until_ms (0:
+ * no limit). Called with the lock. */
+static void sleep_until(lq_writer *w, int64_t until_ms)
 {
+	if (until_ms == 0) {
+		pthread_cond_wait(&w->wake, &w->lock);
+		return;
+	}
+	int64_t left = until_ms - mono_ms();
 	struct timespec until;
-	int rc = 0;
-
+	if (left <= 0)
+		return;
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	until.tv_sec += left / 1000;
+	until.tv_nsec += (long)(left % 1000) * 1000000;
 	if (until.tv_nsec >= 1000000000) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000;
 	}
-	pthread_mutex_lock(&w->lock);
-	/* Not while applying fails (a full disk): reads answer at once. */
-	while (w->applied < id && rc == 0 && mono_ms() >= w->retry_at_ms)
-		if (pthread_cond_timedwait(&w->applied_cond, &w->lock, &until))
-			rc = 1;
-	rc = w->applied < id;
-	pthread_mutex_unlock(&w->lock);
-	return rc;
+	pthread_cond_timedwait(&w->wake, &w->lock, &until);
 }
 
-/* Sleep until a job, rows to apply, or stop. Called with the lock. */
+/* Sleep until a job, rows to apply, a watch's deadline, or stop. Called
+ * with the lock; the caller releases the watches that are over. */
 static void wait_for_work(lq_writer *w)
 {
 	while (!w->head && !w->stopping && !inbox_due(w)) {
-		if (w->applied < w->appended) {   /* retrying later */
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += LQ_INBOX_RETRY_MS / 1000 + 1;
-			pthread_cond_timedwait(&w->wake, &w->lock, &until);
-		} else {
-			pthread_cond_wait(&w->wake, &w->lock);
-		}
+		int64_t until = next_deadline(w);
+		if (w->applied < w->appended &&     /* retrying later */
+		    (until == 0 || w->retry_at_ms < until))
+			until = w->retry_at_ms;
+		if (until && until <= mono_ms())
+			return;
+		sleep_until(w, until);
 	}
 }
 
@@ -337,8 +403,12 @@ static lq_writer_job *run_group(lq_writer *w, lq_writer_job *first)
 
 static void run_list(lq_writer *w, lq_writer_job *list)
 {
+	int64_t target = 0;
+	for (lq_writer_job *j = list; j; j = j->next)
+		if (j->inbox_target > target)
+			target = j->inbox_target;
 	if (list)
-		drain_inbox(w);
+		drain_inbox(w, target);
 	while (list) {
 		w->svc->now = w->clock(w->clock_ctx);
 		if (list->session) {
@@ -362,13 +432,17 @@ static void *writer_main(void *arg)
 		lq_writer_job *list = take_all(w);
 		int stopping = w->stopping;
 		int due = inbox_due(w);
+		int64_t appended = w->appended;
 		pthread_mutex_unlock(&w->lock);
+		release_watches(w);
 		run_list(w, list);
 		if (due && !list)
 			apply_inbox(w);
 		if (stopping && !list) {
-			drain_inbox(w);   /* the inbox thread has stopped */
+			/* the inbox thread has stopped: this is all of it */
+			drain_inbox(w, appended);
 			compact_inbox(w);
+			release_watches(w);
 			return NULL;
 		}
 	}
@@ -379,6 +453,7 @@ static void wal_hook(void *ctx, int pages)
 {
 	lq_writer *w = ctx;
 	lq_error err;
+	__atomic_store_n(&w->wal_pages, pages, __ATOMIC_RELAXED);
 	if (pages < LQ_WRITER_WAL_HARD) {
 		w->restarting = 0;
 		if (pages >= LQ_WRITER_WAL_SOFT)
@@ -432,13 +507,11 @@ int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
 		lq_store_wal_hook(w->svc->store, wal_hook, w);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->applied_cond, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w)) {
 		lq_inbox_close(w->ib);
 		lq_service_close(w->svc);
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->wake);
-		pthread_cond_destroy(&w->applied_cond);
 		free(w);
 		return lq_error_set(err, LQ_EINTERNAL, "cannot start the writer thread");
 	}
@@ -455,6 +528,7 @@ int lq_writer_submit(lq_writer *w, lq_writer_job *job)
 		pthread_mutex_unlock(&w->lock);
 		return LQ_ECONFLICT;
 	}
+	job->inbox_target = w->appended;
 	if (w->tail)
 		w->tail->next = job;
 	else
@@ -514,6 +588,7 @@ void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out)
 	pthread_mutex_lock(&w->lock);
 	*out = w->stats;
 	out->inbox_pending = (uint64_t)(w->appended - w->applied);
+	out->wal_pages = (uint64_t)__atomic_load_n(&w->wal_pages, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -529,6 +604,7 @@ void lq_writer_close(lq_writer *w)
 	pthread_mutex_unlock(&w->lock);
 	if (running)
 		pthread_join(w->thread, NULL);
+	release_watches(w);   /* any left (a thread never started) */
 }
 
 void lq_writer_stop(lq_writer *w)
@@ -542,6 +618,5 @@ void lq_writer_stop(lq_writer *w)
 	lq_inbox_close(w->ib);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
-	pthread_cond_destroy(&w->applied_cond);
 	free(w);
 }

@@ -25,8 +25,9 @@
  * there, and the writer applies them (inbox_apply.h) whenever the inbox
  * holds rows it has not applied, a few thousand events per transaction
  * (see writer.c), and always before any queued job: a job sees every
- * request acknowledged before it ran. lq_writer_wait_applied lets a
- * reader wait for the same. The writer's close applies the whole inbox.
+ * request acknowledged before it was queued. A watch
+ * (lq_writer_watch_applied) lets a reader wait for the same without
+ * holding its thread. The writer's close applies the whole inbox.
  *
  * The writer's connection does not checkpoint the WAL itself: after each
  * commit it asks the checkpointer (checkpointer.h) to, and only checkpoints
@@ -71,6 +72,7 @@ struct lq_writer_job {
 	void *ctx;               /* for done */
 	int rc;                  /* the result: fn's, or the commit's */
 	lq_error err;
+	int64_t inbox_target;    /* the writer's: applied up to this first */
 	lq_writer_job *next;     /* the writer's queue */
 };
 
@@ -98,9 +100,25 @@ void lq_writer_bump_generation(lq_writer *w);
 void lq_writer_inbox_appended(lq_writer *w, int64_t last_id);
 /* The inbox row up to which the database has applied. */
 int64_t lq_writer_inbox_applied(lq_writer *w);
-/* Wait until the inbox is applied up to id, at most timeout_ms; 0 when
- * it is, 1 when the time ran out. */
-int lq_writer_wait_applied(lq_writer *w, int64_t id, int timeout_ms);
+/* A wait until the inbox is applied up to target, holding no thread (a
+ * request's connection sleeps meanwhile). The caller fills target,
+ * deadline_ms (CLOCK_MONOTONIC ms, lq_writer_mono_ms; 0: none), done and
+ * ctx, and keeps the watch alive until done is called. done is called
+ * once, on the writer's thread (or the one closing it), as soon as the
+ * inbox is applied up to target, the deadline passed, applying fails (the
+ * wait would be in vain: see writer.c) or the writer closes. */
+typedef struct lq_writer_watch lq_writer_watch;
+struct lq_writer_watch {
+	int64_t target;
+	int64_t deadline_ms;
+	void (*done)(lq_writer_watch *watch);
+	void *ctx;
+	lq_writer_watch *next;   /* the writer's */
+};
+/* 0: registered, done will be called; 1: nothing to wait for (done is
+ * not called). */
+int lq_writer_watch_applied(lq_writer *w, lq_writer_watch *watch);
+int64_t lq_writer_mono_ms(void);
 
 /* Statistics for /metrics. */
 typedef struct lq_writer_stats {
@@ -111,6 +129,7 @@ typedef struct lq_writer_stats {
 	uint64_t events;        /* events stored */
 	uint64_t duplicates;
 	uint64_t inline_checkpoints; /* WAL over the hard limit */
+	uint64_t wal_pages;     /* in the WAL after the last commit */
 	uint64_t queued;        /* jobs waiting now */
 	uint64_t inbox_applies; /* transactions applying the inbox */
 	uint64_t inbox_requests;/* inbox rows applied */
