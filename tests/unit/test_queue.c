@@ -5,7 +5,8 @@
  * against the reference (every matching MQL read and fully sorted, the
  * order the queue had before the top-k) on randomised data with decaying
  * and expiring engagement, ties, unscored MQLs, accepted, rejected and
- * erased leads, a rescore, and several `now`s.
+ * erased leads, a rescore, and several `now`s; and a lead listing with a
+ * limit (its heap) against the whole listing sorted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -666,6 +667,58 @@ static void test_rank_is_what_is_walked(void **state)
 	assert_int_equal(got.id[0], want.id[0]);
 }
 
+/* A lead listing with a limit (the heap of query.c) gives the first rows
+ * of the whole listing sorted, and the same total, for every sort,
+ * filter, limit and now. */
+static void expect_listing_prefix(lq_service *svc, const lq_lead_query *q)
+{
+	lq_lead_query all = *q;
+	lq_lead_list want, got;
+	lq_error err = {0};
+	all.limit = 0;
+	assert_int_equal(lq_service_leads(svc, &all, &want, &err), 0);
+	assert_int_equal(lq_service_leads(svc, q, &got, &err), 0);
+	assert_int_equal(got.total, want.total);
+	assert_int_equal(got.n, want.n < q->limit ? want.n : q->limit);
+	for (size_t i = 0; i < got.n; i++)
+		if (got.rows[i].lead.id != want.rows[i].lead.id ||
+		    got.rows[i].score != want.rows[i].score ||
+		    strcmp(got.rows[i].lead.email ? got.rows[i].lead.email : "",
+			   want.rows[i].lead.email ? want.rows[i].lead.email : ""))
+			fail_msg("now %lld sort %d limit %zu: row %zu is lead %lld, "
+				 "want %lld", (long long)svc->now, (int)q->sort,
+				 q->limit, i, (long long)got.rows[i].lead.id,
+				 (long long)want.rows[i].lead.id);
+	lq_lead_list_free(&want);
+	lq_lead_list_free(&got);
+}
+
+static void test_listing_limit_is_a_prefix(void **state)
+{
+	fx *f = *state;
+	static const lq_lead_sort sorts[] = {LQ_SORT_SCORE, LQ_SORT_ENGAGEMENT,
+					     LQ_SORT_FIT, LQ_SORT_UPDATED};
+	static const size_t limits[] = {1, 2, 3, 7, 50, 333, 100000};
+	static const lq_stage stages[] = {LQ_STAGE_NONE, LQ_STAGE_MQL};
+	static const char grades[] = {0, 'B'};
+	build_data(f);
+	for (size_t t = 0; t < 4; t++) {
+		f->svc->now = nows[t * 2];
+		for (size_t so = 0; so < 4; so++)
+			for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++)
+				for (size_t st = 0; st < 2; st++)
+					for (size_t g = 0; g < 2; g++) {
+						lq_lead_query q = {
+							.filter = {.stage = stages[st],
+								   .grade = grades[g]},
+							.sort = sorts[so],
+							.limit = limits[l]};
+						expect_listing_prefix(f->svc, &q);
+					}
+	}
+	f->svc->now = T0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +727,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walk_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topk_matches_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rank_is_what_is_walked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listing_limit_is_a_prefix, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
