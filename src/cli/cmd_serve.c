@@ -13,7 +13,7 @@
 static const char serve_help[] =
 	"usage: leadq serve [--listen HOST:PORT] [--threads N] [--rate N]\n"
 	"                   [--burst N] [--cors ORIGIN,...] [--port-file FILE]\n"
-	"                   [--access-log FILE|-] [--quiet]\n\n"
+	"                   [--access-log FILE|-] [--quiet] [--inbox-max-mb N]\n\n"
 	"Serve the REST API (/api/...), the Segment-compatible tracking API\n"
 	"(/v1/...), the tracking snippet (/t.js), /healthz and /metrics.\n\n"
 	"  --listen     address to bind (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -25,6 +25,9 @@ static const char serve_help[] =
 	"  --access-log where request lines go (default stderr)\n"
 	"  --deliver-every  alert delivery pass interval (default 5s; off: none,\n"
 	"               e.g. when `leadq deliver` runs from cron instead)\n"
+	"  --inbox-max-mb   tracking requests are answered 503 (Retry-After: 1)\n"
+	"               while the tracking inbox holds this many MB the server\n"
+	"               has not applied yet (default 1024; 0: no limit)\n"
 	"With --now (or LEADQ_NOW) the server's clock stands still at that time.\n"
 	"SIGINT/SIGTERM: stop accepting, finish requests in flight, commit, exit.\n";
 
@@ -47,6 +50,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 		{"access-log", required_argument, 0, 'a'},
 		{"quiet", no_argument, 0, 'q'},
 		{"deliver-every", required_argument, 0, 'd'},
+		{"inbox-max-mb", required_argument, 0, 'i'},
 		{"help", no_argument, 0, 'h'}, {0}};
 	lq_server_opts o = {.listen = "127.0.0.1:8080", .db = cli->db, .threads = 4};
 	const char *log_path = NULL;
@@ -54,7 +58,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 	lq_error err;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 't':
@@ -85,6 +89,15 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 				return lq_cli_usage("serve", "--deliver-every needs a duration "
 						    "of at least 1s (e.g. 5s) or off");
 			o.deliver_ms = (long)every;
+			break;
+		}
+		case 'i': {
+			double mb;
+			if (parse_double(optarg, &mb) || mb != (double)(int64_t)mb ||
+			    mb > 1048576)
+				return lq_cli_usage("serve", "--inbox-max-mb must be a whole "
+						    "number of MB, 0 to 1048576 (0: no limit)");
+			o.inbox_max_bytes = mb == 0 ? -1 : (int64_t)mb << 20;
 			break;
 		}
 		case 'h': fputs(serve_help, stdout); return 0;

@@ -24,6 +24,8 @@ struct lq_inbox_writer {
 	lq_inbox_job *head, *tail;
 	int stopping;
 	int64_t acked;             /* atomic */
+	int64_t max_bytes;         /* 0: no limit */
+	int64_t bytes;             /* atomic: lq_inbox_bytes after a commit */
 	int64_t trimmed;           /* rows deleted up to here (thread only) */
 	lq_inbox_writer_stats stats;
 };
@@ -50,6 +52,16 @@ static int append_all(lq_inbox_writer *iw, lq_inbox_job *list, size_t *n,
 	return rc;
 }
 
+/* The inbox's size, for lq_inbox_writer_full and /metrics. */
+static void measure(lq_inbox_writer *iw)
+{
+	lq_error err;
+	int64_t bytes = 0;
+	lq_error_clear(&err);
+	if (lq_inbox_bytes(iw->ib, &bytes, &err) == 0)
+		__atomic_store_n(&iw->bytes, bytes, __ATOMIC_RELEASE);
+}
+
 /* After a commit: the WAL's size decides who copies it (inbox_writer.h).
  * The requests of the group were answered before. */
 static void after_commit(lq_inbox_writer *iw)
@@ -57,6 +69,7 @@ static void after_commit(lq_inbox_writer *iw)
 	int frames = iw->cp ? lq_inbox_wal_frames(iw->ib) : 0;
 	lq_error err;
 
+	measure(iw);
 	if (frames < LQ_INBOX_WAL_SOFT)
 		return;
 	if (frames < LQ_INBOX_WAL_HARD) {
@@ -133,12 +146,15 @@ static void *inbox_writer_main(void *arg)
 }
 
 int lq_inbox_writer_start(const char *db, const lq_inbox_writer_fns *fns,
-			  lq_checkpointer *cp, lq_inbox_writer **out,
-			  lq_error *err)
+			  lq_checkpointer *cp, int64_t max_bytes,
+			  lq_inbox_writer **out, lq_error *err)
 {
 	lq_inbox_writer *iw = lq_xcalloc(1, sizeof *iw);
 	int rc = lq_inbox_open(db, &iw->ib, err);
 	iw->cp = cp;
+	iw->max_bytes = max_bytes;
+	if (rc == 0)
+		measure(iw);
 	if (rc == 0 && cp)
 		lq_inbox_manual_checkpoints(iw->ib);
 	if (rc == 0)
@@ -186,11 +202,18 @@ int64_t lq_inbox_writer_acked(lq_inbox_writer *iw)
 	return __atomic_load_n(&iw->acked, __ATOMIC_ACQUIRE);
 }
 
+int lq_inbox_writer_full(lq_inbox_writer *iw)
+{
+	return iw->max_bytes > 0 &&
+	       __atomic_load_n(&iw->bytes, __ATOMIC_ACQUIRE) >= iw->max_bytes;
+}
+
 void lq_inbox_writer_stats_get(lq_inbox_writer *iw, lq_inbox_writer_stats *out)
 {
 	pthread_mutex_lock(&iw->lock);
 	*out = iw->stats;
 	pthread_mutex_unlock(&iw->lock);
+	out->bytes = (uint64_t)__atomic_load_n(&iw->bytes, __ATOMIC_ACQUIRE);
 }
 
 void lq_inbox_writer_close(lq_inbox_writer *iw)

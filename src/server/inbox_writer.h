@@ -27,6 +27,11 @@
  *
  * lq_inbox_writer_close refuses new requests and commits every accepted
  * one before returning.
+ *
+ * The inbox's size is measured after each commit (lq_inbox_bytes):
+ * lq_inbox_writer_full says when it reached the limit given at start, so
+ * that the tracking API answers 503 instead of letting a load the writer
+ * cannot keep up with fill the disk (and the lag of every read grow).
  */
 #ifndef LQ_INBOX_WRITER_H
 #define LQ_INBOX_WRITER_H
@@ -73,12 +78,17 @@ typedef struct lq_inbox_writer_stats {
 	uint64_t failed;           /* requests whose append failed */
 	uint64_t inline_checkpoints;   /* WAL past LQ_INBOX_WAL_HARD */
 	uint64_t wal_pages;        /* after the last commit (with a cp) */
+	uint64_t bytes;            /* the inbox's size after the last commit */
 } lq_inbox_writer_stats;
 
-/* cp (may be NULL) checkpoints the inbox's WAL (see above). */
+/* cp (may be NULL) checkpoints the inbox's WAL (see above); max_bytes
+ * (0: none) is the limit of lq_inbox_writer_full. */
 int lq_inbox_writer_start(const char *db, const lq_inbox_writer_fns *fns,
-			  struct lq_checkpointer *cp, lq_inbox_writer **out,
-			  lq_error *err);
+			  struct lq_checkpointer *cp, int64_t max_bytes,
+			  lq_inbox_writer **out, lq_error *err);
+/* The inbox holds max_bytes or more (of requests not applied, or applied
+ * and not deleted yet); any thread. */
+int lq_inbox_writer_full(lq_inbox_writer *iw);
 /* Queue job; LQ_ECONFLICT once closing (job untouched). */
 int lq_inbox_writer_submit(lq_inbox_writer *iw, lq_inbox_job *job);
 /* The last id acknowledged (0 before any). */

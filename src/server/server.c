@@ -335,6 +335,25 @@ static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
 	}
 }
 
+/* The inbox holds its limit and the writer has not applied all of it
+ * (applied rows are deleted by the next commits, which refusing every
+ * request would prevent): refuse with 503 and Retry-After, as when
+ * shutting down. 1 when res holds that answer. */
+static int inbox_full(struct lq_server *s, lq_http_res *res)
+{
+	if (!lq_inbox_writer_full(s->inbox) ||
+	    lq_writer_inbox_applied(s->writer) >= lq_inbox_writer_acked(s->inbox))
+		return 0;
+	pthread_mutex_lock(&s->metrics_lock);
+	s->metrics.inbox_full++;
+	pthread_mutex_unlock(&s->metrics_lock);
+	lq_http_error(res, 503, "the tracking inbox is full (the server has not "
+		      "applied what it acknowledged yet): retry later", NULL);
+	snprintf(res->header_name, sizeof res->header_name, "Retry-After");
+	snprintf(res->header_value, sizeof res->header_value, "1");
+	return 1;
+}
+
 /* The answer of a deferred write, once resumed. */
 static void answer_deferred(conn_state *st, lq_http_res *res)
 {
@@ -413,8 +432,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		run_route(s, st, &res);
 		if (st->defer.inbox) {
 			lq_buf_free(&res.body);
-			defer_write(s, conn, st);
-			return MHD_YES;   /* answered when resumed */
+			if (!inbox_full(s, &res)) {
+				defer_write(s, conn, st);
+				return MHD_YES;   /* answered when resumed */
+			}
 		}
 	}
 	enum MHD_Result ok = send_response(conn, &res, s, url, preflight);
@@ -570,7 +591,11 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 	}
 	if (lq_inbox_writer_start(opts->db, &(lq_inbox_writer_fns){
 			.on_appended = inbox_appended, .applied = inbox_applied,
-			.ctx = s->writer}, s->checkpointer, &s->inbox, err)) {
+			.ctx = s->writer}, s->checkpointer,
+			opts->inbox_max_bytes < 0 ? 0 : opts->inbox_max_bytes > 0
+				? opts->inbox_max_bytes
+				: (int64_t)LQ_INBOX_MAX_MB << 20,
+			&s->inbox, err)) {
 		s->inbox = NULL;
 		server_free(s);
 		return NULL;

@@ -13,6 +13,10 @@
 #include "core/error.h"
 #include "core/time.h"
 
+/* The default limit of the tracking inbox: 1 GiB of requests waiting to
+ * be applied (minutes of the writer's work; see docs/api.md). */
+#define LQ_INBOX_MAX_MB 1024
+
 typedef struct lq_server_opts {
 	const char *listen;        /* "127.0.0.1:8080"; port 0 picks one */
 	const char *db;
@@ -26,6 +30,9 @@ typedef struct lq_server_opts {
 	int quiet;                 /* no access log */
 	long deliver_ms;           /* alert delivery pass interval; 0: 5 s,
 				      < 0: no deliveries from this server */
+	int64_t inbox_max_bytes;   /* tracking requests get 503 while the
+				      inbox holds this much not applied
+				      (0: LQ_INBOX_MAX_MB; < 0: no limit) */
 } lq_server_opts;
 
 /* Serve until SIGINT/SIGTERM. Returns 0 after a clean shutdown. */

@@ -43,6 +43,7 @@ typedef struct lq_metrics {
 	uint64_t requests;
 	uint64_t by_class[6];      /* 1xx..5xx */
 	uint64_t micros;           /* total time answering */
+	uint64_t inbox_full;       /* tracking requests refused: inbox full */
 } lq_metrics;
 
 typedef struct lq_key_cache lq_key_cache;

@@ -80,6 +80,10 @@ typedef int (*lq_inbox_fn)(void *ctx, const lq_inbox_row *row);
 int lq_inbox_each(lq_inbox *ib, int64_t after, size_t limit, lq_inbox_fn fn,
 		  void *ctx, lq_error *err);
 
+/* The bytes of the file's pages in use (the rows not deleted yet, with
+ * their B-tree): what a limit on the inbox's size compares. */
+int lq_inbox_bytes(lq_inbox *ib, int64_t *bytes, lq_error *err);
+
 /* The highest id ever given (0 when none). */
 int lq_inbox_last_id(lq_inbox *ib, int64_t *id, lq_error *err);
 /* Make every id given from now on larger than id (its own transaction):

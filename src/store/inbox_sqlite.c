@@ -25,6 +25,7 @@ enum {
 	IB_LAST,
 	IB_RAISE,
 	IB_SEED,
+	IB_BYTES,
 	IB_N_STMTS
 };
 
@@ -45,6 +46,10 @@ static const char *const inbox_sql[IB_N_STMTS] = {
 	[IB_SEED] = "INSERT INTO sqlite_sequence (name, seq) SELECT 'inbox', ?1 "
 		    "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence "
 		    "WHERE name = 'inbox')",
+	/* pages in use: what the rows not deleted yet take */
+	[IB_BYTES] = "SELECT (p.page_count - f.freelist_count) * s.page_size "
+		     "FROM pragma_page_count() p, pragma_freelist_count() f, "
+		     "pragma_page_size() s",
 };
 
 /* auto_vacuum before the table: a new file can give its free pages back
@@ -248,6 +253,16 @@ int lq_inbox_last_id(lq_inbox *ib, int64_t *id, lq_error *err)
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return fail(ib, st, err, "read the last id");
 	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int lq_inbox_bytes(lq_inbox *ib, int64_t *bytes, lq_error *err)
+{
+	sqlite3_stmt *st = ib->stmt[IB_BYTES];
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return fail(ib, st, err, "measure the inbox");
+	*bytes = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
 }

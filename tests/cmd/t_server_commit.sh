@@ -8,7 +8,7 @@
 # alone, logged and counted, and the requests after it are applied;
 # SIGTERM with suspended requests answers or drops each of them and loses
 # nothing acknowledged; the WALs are checkpointed off the writer's and
-# the inbox thread's threads.
+# the inbox thread's threads; a full inbox answers 503.
 source "$(dirname "$0")/lib.sh"
 loadgen="$(dirname "$LEADQ")/tests/tools/loadgen"
 pids=""
@@ -243,5 +243,36 @@ check_eq "$phantom" "0" "nothing stored that was never sent"
 ! grep -q 'internal error' "$work/server.err" \
 	&& ok "no internal error at shutdown (refused writes are 503)" || not_ok "no internal error" "$(tail -3 "$work/server.err")"
 check_eq "$(sql 'pragma integrity_check')" "ok" "integrity_check passes"
+
+# ---- a full inbox answers 503 -------------------------------------------------
+# With a 1 MB inbox, a burst of 200 KB batches from 8 connections fills it
+# faster than the writer applies: the requests past the limit are
+# answered 503 with Retry-After and not kept; every one answered 200 is
+# stored; once the writer caught up, requests are accepted again.
+start_server --threads 2 --inbox-max-mb 1
+for r in $(seq 1 60); do
+	awk -v r="$r" 'BEGIN { pad = sprintf("%400s", ""); gsub(/ /, "p", pad);
+		printf "{\"batch\":["
+		for (i = 0; i < 400; i++)
+			printf "%s{\"type\":\"track\",\"userId\":\"c7-%d-%d\",\"event\":\"big\",\"messageId\":\"c7-%d-%d\",\"properties\":{\"pad\":\"%s\"}}", (i ? "," : ""), r, i, r, i, pad
+		printf "]}" }' >"$work/full.$r.json"
+done
+# shellcheck disable=SC2016
+seq 1 60 | xargs -P 8 -I{} sh -c 'curl -s -D "$2/full.{}.head" -o "$2/full.{}.body" -w "%{http_code} {}\n" -u "$1:" -H "Content-Type: application/json" --data-binary "@$2/full.{}.json" "$3/v1/batch"' _ "$ingest" "$work" "$url" >"$work/full.codes"
+n200=$(awk '$1 == 200' "$work/full.codes" | wc -l)
+n503=$(awk '$1 == 503' "$work/full.codes" | wc -l)
+check_eq "$((n200 + n503))" "60" "every request of the burst answered 200 or 503 ($n200 and $n503)"
+[ "$n503" -gt 0 ] && [ "$n200" -gt 0 ] && ok "past the limit requests are refused ($n503 of 60), before it accepted ($n200)" \
+	|| not_ok "a full inbox refuses" "$n200 accepted, $n503 refused"
+r503=$(awk '$1 == 503 { print $2; exit }' "$work/full.codes")
+grep -qi '^Retry-After: 1' "$work/full.$r503.head" && grep -q 'inbox is full' "$work/full.$r503.body" \
+	&& ok "a refusal says why and when to retry" || not_ok "503 with Retry-After" "$(cat "$work/full.$r503.head" "$work/full.$r503.body")"
+check_eq "$(metric leadq_inbox_full_total)" "$n503" "refusals are counted"
+settle
+check_eq "$(sql "select count(*) from events where msg_id glob 'c7-*'")" "$((n200 * 400))" "every accepted batch is stored, nothing of a refused one"
+check_eq "$(curl -s -o /dev/null -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' \
+	--data-binary '{"userId":"L1","event":"after","messageId":"c7-after"}' "$url/v1/track")" "200" "once applied, the next request is accepted"
+kill -TERM "$spid"
+wait "$spid"
 
 done_testing
