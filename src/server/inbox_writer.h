@@ -28,7 +28,8 @@
  * lq_inbox_writer_close refuses new requests and commits every accepted
  * one before returning.
  *
- * The inbox's size is measured after each commit (lq_inbox_bytes):
+ * The inbox's size is measured after a commit (lq_inbox_bytes, at most
+ * every 10 ms):
  * lq_inbox_writer_full says when it reached the limit given at start, so
  * that the tracking API answers 503 instead of letting a load the writer
  * cannot keep up with fill the disk (and the lag of every read grow).
