@@ -247,24 +247,26 @@ int lq_inbox_each(lq_inbox *ib, int64_t after, size_t limit, lq_inbox_fn fn,
 	return 0;
 }
 
-int lq_inbox_last_id(lq_inbox *ib, int64_t *id, lq_error *err)
+/* The one integer statement which answers. */
+static int one_int(lq_inbox *ib, int which, int64_t *out, lq_error *err,
+		   const char *what)
 {
-	sqlite3_stmt *st = ib->stmt[IB_LAST];
+	sqlite3_stmt *st = ib->stmt[which];
 	if (sqlite3_step(st) != SQLITE_ROW)
-		return fail(ib, st, err, "read the last id");
-	*id = sqlite3_column_int64(st, 0);
+		return fail(ib, st, err, what);
+	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
 }
 
+int lq_inbox_last_id(lq_inbox *ib, int64_t *id, lq_error *err)
+{
+	return one_int(ib, IB_LAST, id, err, "read the last id");
+}
+
 int lq_inbox_bytes(lq_inbox *ib, int64_t *bytes, lq_error *err)
 {
-	sqlite3_stmt *st = ib->stmt[IB_BYTES];
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return fail(ib, st, err, "measure the inbox");
-	*bytes = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	return one_int(ib, IB_BYTES, bytes, err, "measure the inbox");
 }
 
 int lq_inbox_ids_after(lq_inbox *ib, int64_t id, lq_error *err)
