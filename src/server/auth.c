@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "server/mono.h"
 #include "server/server_internal.h"
 
 #define CACHE_SLOTS 1024
@@ -48,13 +49,6 @@ void lq_key_cache_free(lq_key_cache *c)
 	pthread_mutex_destroy(&c->lock);
 	sodium_memzero(c, sizeof *c);
 	free(c);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static size_t cache_slot(const unsigned char *digest)
@@ -138,7 +132,7 @@ static int verify(struct lq_server *s, lq_http_req *req, const char *key,
 	lq_error err;
 	crypto_generichash(digest, sizeof digest, (const unsigned char *)key,
 			   strlen(key), NULL, 0);
-	if (cache_get(s->keys, digest, mono_ms(), &req->key_id, &req->role))
+	if (cache_get(s->keys, digest, lq_mono_ms(), &req->key_id, &req->role))
 		return 0;
 	memset(&k, 0, sizeof k);
 	lq_error_clear(&err);
@@ -154,14 +148,14 @@ static int verify(struct lq_server *s, lq_http_req *req, const char *key,
 	req->key_id = k.id;
 	req->role = lq_role_parse(k.role);
 	lq_api_key_free(&k);
-	cache_put(s->keys, digest, mono_ms(), req->key_id, req->role);
+	cache_put(s->keys, digest, lq_mono_ms(), req->key_id, req->role);
 	return 0;
 }
 
 static int rate_limited(struct lq_server *s, lq_http_req *req, lq_http_res *res)
 {
 	int retry = 0;
-	if (lq_ratelimit_take(s->limiter, req->key_id, mono_ms(), 1.0, &retry))
+	if (lq_ratelimit_take(s->limiter, req->key_id, lq_mono_ms(), 1.0, &retry))
 		return 0;
 	lq_http_error(res, 429, "too many requests for this api key", NULL);
 	snprintf(res->header_name, sizeof res->header_name, "Retry-After");

@@ -8,10 +8,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "server/checkpointer.h"
+#include "server/mono.h"
 #include "store/inbox.h"
 
 struct lq_inbox_writer {
@@ -59,17 +59,10 @@ static int append_all(lq_inbox_writer *iw, lq_inbox_job *list, size_t *n,
  * second follow each other). */
 #define MEASURE_GAP_US 10000
 
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void measure(lq_inbox_writer *iw)
 {
 	lq_error err;
-	int64_t bytes = 0, now = mono_us();
+	int64_t bytes = 0, now = lq_mono_us();
 	if (iw->measured_us && now - iw->measured_us < MEASURE_GAP_US)
 		return;
 	iw->measured_us = now;
@@ -86,6 +79,9 @@ static void after_commit(lq_inbox_writer *iw)
 	lq_error err;
 
 	measure(iw);
+	pthread_mutex_lock(&iw->lock);
+	iw->stats.wal_pages = (uint64_t)frames;
+	pthread_mutex_unlock(&iw->lock);
 	if (frames < LQ_INBOX_WAL_SOFT)
 		return;
 	if (frames < LQ_INBOX_WAL_HARD) {
@@ -121,7 +117,6 @@ static void run_group(lq_inbox_writer *iw, lq_inbox_job *list)
 		iw->stats.jobs += n;
 		if (n > iw->stats.group_max)
 			iw->stats.group_max = n;
-		iw->stats.wal_pages = (uint64_t)lq_inbox_wal_frames(iw->ib);
 	}
 	pthread_mutex_unlock(&iw->lock);
 	size_t failed = 0;

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "server/mono.h"
 #include "server/server_internal.h"
 
 /* A request in flight: its body so far and when it started; a deferred
@@ -52,13 +53,6 @@ typedef struct conn_state {
 	int watched;               /* the route runs when resumed */
 	int counted;               /* in s->waiting until completed */
 } conn_state;
-
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 lq_time lq_server_now(struct lq_server *s)
 {
@@ -230,7 +224,7 @@ static int wait_for_inbox(struct lq_server *s, struct MHD_Connection *conn,
 	int reads = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	lq_writer_watch *x = &st->watch;
 	x->target = lq_inbox_writer_acked(s->inbox);
-	x->deadline_ms = reads ? lq_writer_mono_ms() + LQ_INBOX_READ_WAIT_MS : 0;
+	x->deadline_ms = reads ? lq_mono_ms() + LQ_INBOX_READ_WAIT_MS : 0;
 	x->done = watch_done;
 	x->ctx = st;
 	if (lq_writer_inbox_applied(s->writer) >= x->target)
@@ -376,7 +370,7 @@ static conn_state *start_request(struct lq_server *s,
 				 const char *method, const char *url)
 {
 	conn_state *st = lq_xcalloc(1, sizeof *st);
-	st->start_us = mono_us();
+	st->start_us = lq_mono_us();
 	st->req.method = method;
 	st->req.path = url;
 	st->req.arg = query_arg;
@@ -439,7 +433,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		}
 	}
 	enum MHD_Result ok = send_response(conn, &res, s, url, preflight);
-	access_log(s, method, url, res.status, res.body.len, mono_us() - st->start_us);
+	access_log(s, method, url, res.status, res.body.len, lq_mono_us() - st->start_us);
 	lq_buf_free(&res.body);
 	return ok;
 }
@@ -570,6 +564,15 @@ static void server_free(struct lq_server *s)
 	free(s);
 }
 
+/* The inbox's limit in bytes for lq_inbox_writer_start (0: none). */
+static int64_t inbox_limit(const lq_server_opts *opts)
+{
+	if (opts->inbox_max_bytes < 0)
+		return 0;
+	return opts->inbox_max_bytes ? opts->inbox_max_bytes
+				     : (int64_t)LQ_INBOX_MAX_MB << 20;
+}
+
 static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 {
 	struct lq_server *s = lq_xcalloc(1, sizeof *s);
@@ -592,10 +595,7 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 	if (lq_inbox_writer_start(opts->db, &(lq_inbox_writer_fns){
 			.on_appended = inbox_appended, .applied = inbox_applied,
 			.ctx = s->writer}, s->checkpointer,
-			opts->inbox_max_bytes < 0 ? 0 : opts->inbox_max_bytes > 0
-				? opts->inbox_max_bytes
-				: (int64_t)LQ_INBOX_MAX_MB << 20,
-			&s->inbox, err)) {
+			inbox_limit(opts), &s->inbox, err)) {
 		s->inbox = NULL;
 		server_free(s);
 		return NULL;

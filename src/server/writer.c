@@ -17,6 +17,7 @@
 
 #include "core/buf.h"
 #include "server/inbox_apply.h"
+#include "server/mono.h"
 
 /* After an apply of the inbox failed (disk full...), the next try waits
  * this long unless a job comes first. */
@@ -97,18 +98,6 @@ struct lq_writer {
 	int wal_pages;            /* after the last commit (atomic) */
 };
 
-int64_t lq_writer_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t mono_ms(void)
-{
-	return lq_writer_mono_ms();
-}
-
 /* ---- watches of the applied position ---------------------------------------- */
 
 /* Nothing to wait for: applied far enough, past its deadline, applying
@@ -127,7 +116,7 @@ static int watch_over(const lq_writer *w, const lq_writer_watch *x,
 static void release_watches(lq_writer *w)
 {
 	lq_writer_watch *over = NULL, **p;
-	int64_t now = mono_ms();
+	int64_t now = lq_mono_ms();
 
 	pthread_mutex_lock(&w->lock);
 	for (p = &w->watches; *p;) {
@@ -161,7 +150,7 @@ static int64_t next_deadline(const lq_writer *w)
 int lq_writer_watch_applied(lq_writer *w, lq_writer_watch *watch)
 {
 	pthread_mutex_lock(&w->lock);
-	int over = watch_over(w, watch, mono_ms());
+	int over = watch_over(w, watch, lq_mono_ms());
 	if (!over) {
 		watch->next = w->watches;
 		w->watches = watch;
@@ -176,7 +165,7 @@ int lq_writer_watch_applied(lq_writer *w, lq_writer_watch *watch)
 /* Rows to apply, and not waiting after a failure. Called with the lock. */
 static int inbox_due(lq_writer *w)
 {
-	return w->applied < w->appended && mono_ms() >= w->retry_at_ms;
+	return w->applied < w->appended && lq_mono_ms() >= w->retry_at_ms;
 }
 
 /* One transaction applying the inbox; 0 when it committed. */
@@ -200,7 +189,7 @@ static int apply_inbox(lq_writer *w)
 	pthread_mutex_lock(&w->lock);
 	if (rc) {
 		w->stats.inbox_failures++;
-		w->retry_at_ms = mono_ms() + LQ_INBOX_RETRY_MS;
+		w->retry_at_ms = lq_mono_ms() + LQ_INBOX_RETRY_MS;
 	} else {
 		w->applied = rep.last_id > after ? rep.last_id : target;
 		w->stats.inbox_applies++;
@@ -270,7 +259,7 @@ static void sleep_until(lq_writer *w, int64_t until_ms)
 		pthread_cond_wait(&w->wake, &w->lock);
 		return;
 	}
-	int64_t left = until_ms - mono_ms();
+	int64_t left = until_ms - lq_mono_ms();
 	struct timespec until;
 	if (left <= 0)
 		return;
@@ -293,7 +282,7 @@ static void wait_for_work(lq_writer *w)
 		if (w->applied < w->appended &&     /* retrying later */
 		    (until == 0 || w->retry_at_ms < until))
 			until = w->retry_at_ms;
-		if (until && until <= mono_ms())
+		if (until && until <= lq_mono_ms())
 			return;
 		sleep_until(w, until);
 	}

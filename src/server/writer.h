@@ -102,7 +102,7 @@ void lq_writer_inbox_appended(lq_writer *w, int64_t last_id);
 int64_t lq_writer_inbox_applied(lq_writer *w);
 /* A wait until the inbox is applied up to target, holding no thread (a
  * request's connection sleeps meanwhile). The caller fills target,
- * deadline_ms (CLOCK_MONOTONIC ms, lq_writer_mono_ms; 0: none), done and
+ * deadline_ms (lq_mono_ms, server/mono.h; 0: none), done and
  * ctx, and keeps the watch alive until done is called. done is called
  * once, on the writer's thread (or the one closing it), as soon as the
  * inbox is applied up to target, the deadline passed, applying fails (the
@@ -118,7 +118,6 @@ struct lq_writer_watch {
 /* 0: registered, done will be called; 1: nothing to wait for (done is
  * not called). */
 int lq_writer_watch_applied(lq_writer *w, lq_writer_watch *watch);
-int64_t lq_writer_mono_ms(void);
 
 /* Statistics for /metrics. */
 typedef struct lq_writer_stats {

@@ -262,47 +262,47 @@ int lq_store_sqlite_models(lq_store *s, lq_model_row **out, size_t *n,
 
 /* ---- counts ----------------------------------------------------------------- */
 
-int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)
+/* The n integer columns of the one row a counting statement answers. */
+static int count_columns(lq_store *s, int which, int64_t *v, int n,
+			 lq_error *err)
 {
 	lq_sqlite *q = sq_handle(s);
-	sqlite3_stmt *st = q->stmt[SQ_COUNT_ALL];
+	sqlite3_stmt *st = q->stmt[which];
 	int rc = lq_store_sqlite_row(q, st, err, "count rows");
 
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
 		return lq_error_set(err, LQ_EINTERNAL, "count returned no row");
-	out->accounts = sq_col_int(st, 0);
-	out->leads = sq_col_int(st, 1);
-	out->events = sq_col_int(st, 2);
-	out->stage_changes = sq_col_int(st, 3);
-	out->models = sq_col_int(st, 4);
-	out->scores = sq_col_int(st, 5);
-	out->notes = sq_col_int(st, 6);
-	out->tasks = sq_col_int(st, 7);
-	out->webhooks = sq_col_int(st, 8);
-	out->outbox = sq_col_int(st, 9);
-	out->mqls = sq_col_int(st, 10);
-	out->outbox_pending = sq_col_int(st, 11);
-	out->outbox_dead = sq_col_int(st, 12);
+	for (int i = 0; i < n; i++)
+		v[i] = sq_col_int(st, i);
 	sqlite3_reset(st);
+	return 0;
+}
+
+int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err)
+{
+	int64_t v[13];
+	int rc = count_columns(s, SQ_COUNT_ALL, v, 13, err);
+
+	if (rc)
+		return rc;
+	*out = (lq_store_counts){
+		.accounts = v[0], .leads = v[1], .events = v[2],
+		.stage_changes = v[3], .models = v[4], .scores = v[5],
+		.notes = v[6], .tasks = v[7], .webhooks = v[8], .outbox = v[9],
+		.mqls = v[10], .outbox_pending = v[11], .outbox_dead = v[12]};
 	return 0;
 }
 
 int lq_store_sqlite_gauges(lq_store *s, lq_store_gauges *out, lq_error *err)
 {
-	lq_sqlite *q = sq_handle(s);
-	sqlite3_stmt *st = q->stmt[SQ_GAUGES];
-	int rc = lq_store_sqlite_row(q, st, err, "count rows");
+	int64_t v[4];
+	int rc = count_columns(s, SQ_GAUGES, v, 4, err);
 
-	if (rc < 0)
+	if (rc)
 		return rc;
-	if (rc == 0)
-		return lq_error_set(err, LQ_EINTERNAL, "count returned no row");
-	out->leads = sq_col_int(st, 0);
-	out->mqls = sq_col_int(st, 1);
-	out->outbox_pending = sq_col_int(st, 2);
-	out->outbox_dead = sq_col_int(st, 3);
-	sqlite3_reset(st);
+	*out = (lq_store_gauges){.leads = v[0], .mqls = v[1],
+				 .outbox_pending = v[2], .outbox_dead = v[3]};
 	return 0;
 }
