@@ -13,7 +13,8 @@
 static const char serve_help[] =
 	"usage: leadq serve [--listen HOST:PORT] [--threads N] [--rate N]\n"
 	"                   [--burst N] [--cors ORIGIN,...] [--port-file FILE]\n"
-	"                   [--access-log FILE|-] [--quiet] [--inbox-max-mb N]\n\n"
+	"                   [--access-log FILE|-] [--quiet] [--inbox-max-mb N]\n"
+	"                   [--fold-min-rows N]\n\n"
 	"Serve the REST API (/api/...), the Segment-compatible tracking API\n"
 	"(/v1/...), the tracking snippet (/t.js), /healthz and /metrics.\n\n"
 	"  --listen     address to bind (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -28,6 +29,9 @@ static const char serve_help[] =
 	"  --inbox-max-mb   tracking requests are answered 503 (Retry-After: 1)\n"
 	"               while the tracking inbox holds this many MB the server\n"
 	"               has not applied yet (default 1024; 0: no limit)\n"
+	"  --fold-min-rows  events the server stores are appended, then moved\n"
+	"               into the table clustered by lead in bulk once there are\n"
+	"               this many and an eighth of all events (default 65536)\n"
 	"With --now (or LEADQ_NOW) the server's clock stands still at that time.\n"
 	"SIGINT/SIGTERM: stop accepting, finish requests in flight, commit, exit.\n";
 
@@ -51,6 +55,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 		{"quiet", no_argument, 0, 'q'},
 		{"deliver-every", required_argument, 0, 'd'},
 		{"inbox-max-mb", required_argument, 0, 'i'},
+		{"fold-min-rows", required_argument, 0, 'f'},
 		{"help", no_argument, 0, 'h'}, {0}};
 	lq_server_opts o = {.listen = "127.0.0.1:8080", .db = cli->db, .threads = 4};
 	const char *log_path = NULL;
@@ -58,7 +63,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 	lq_error err;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:i:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:i:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 't':
@@ -98,6 +103,15 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 				return lq_cli_usage("serve", "--inbox-max-mb must be a whole "
 						    "number of MB, 0 to 1048576 (0: no limit)");
 			o.inbox_max_bytes = mb == 0 ? -1 : (int64_t)mb << 20;
+			break;
+		}
+		case 'f': {
+			double rows;
+			if (parse_double(optarg, &rows) || rows < 1 ||
+			    rows != (double)(int64_t)rows || rows > 1e12)
+				return lq_cli_usage("serve", "--fold-min-rows must be a "
+						    "whole number of at least 1");
+			o.fold_min_rows = (int64_t)rows;
 			break;
 		}
 		case 'h': fputs(serve_help, stdout); return 0;

@@ -110,6 +110,13 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 		 (unsigned long long)c.outbox_pending},
 		{"leadq_outbox_dead", "gauge", "Alerts that gave up.", (unsigned long long)c.outbox_dead},
 		{"leadq_leads", "gauge", "Leads stored.", (unsigned long long)c.leads},
+		{"leadq_events_recent", "gauge",
+		 "Events appended and not folded into the table clustered by lead yet (an estimate from above).",
+		 (unsigned long long)c.events_recent},
+		{"leadq_events_folding", "gauge", "1 while a fold of recent events is under way.",
+		 (unsigned long long)c.events_folding},
+		{"leadq_fold_steps_total", "counter", "Slices of folds of recent events.",
+		 w.fold_steps},
 	};
 	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
 		lq_buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", g[i].name,

@@ -587,7 +587,7 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 		return NULL;
 	}
 	if (lq_writer_start(opts->db, writer_clock, s, s->checkpointer,
-			    &s->writer, err)) {
+			    opts->fold_min_rows, &s->writer, err)) {
 		s->writer = NULL;
 		server_free(s);
 		return NULL;

@@ -33,6 +33,8 @@ typedef struct lq_server_opts {
 	int64_t inbox_max_bytes;   /* tracking requests get 503 while the
 				      inbox holds this much not applied
 				      (0: LQ_INBOX_MAX_MB; < 0: no limit) */
+	int64_t fold_min_rows;     /* recent events before a fold starts
+				      (0: LQ_WRITER_FOLD_MIN_ROWS) */
 } lq_server_opts;
 
 /* Serve until SIGINT/SIGTERM. Returns 0 after a clean shutdown. */

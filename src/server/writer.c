@@ -96,6 +96,9 @@ struct lq_writer {
 	int64_t retry_at_ms;      /* no apply before (after a failure) */
 	lq_writer_watch *watches; /* waiting for applied to move (lock) */
 	int wal_pages;            /* after the last commit (atomic) */
+	int64_t fold_min_rows;    /* recent events before a fold starts */
+	int folding;              /* a fold of recent events is under way
+				     (lock) */
 };
 
 /* ---- watches of the applied position ---------------------------------------- */
@@ -251,6 +254,29 @@ int64_t lq_writer_inbox_applied(lq_writer *w)
 	return applied;
 }
 
+/* ---- the fold of recent events -------------------------------------------- */
+
+/* One slice of the fold when one is under way or due (see
+ * store_sqlite_fold.c): after each inbox pass, and while nothing else
+ * waits. A failure (disk full...) is reported; the next pass tries
+ * again. */
+static void fold_step(lq_writer *w)
+{
+	lq_error err;
+	int more = 0;
+	lq_error_clear(&err);
+	int rc = lq_store_events_fold_step(w->svc->store, w->fold_min_rows,
+					   &more, &err);
+	pthread_mutex_lock(&w->lock);
+	w->folding = more;
+	if (rc == 0 && more)
+		w->stats.fold_steps++;
+	pthread_mutex_unlock(&w->lock);
+	if (rc)
+		fprintf(stderr, "leadq: cannot fold recent events (trying again "
+			"after the next tracking pass): %s\n", err.msg);
+}
+
 /* Wait on the writer's condition until the monotonic time until_ms (0:
  * no limit). Called with the lock. */
 static void sleep_until(lq_writer *w, int64_t until_ms)
@@ -277,7 +303,7 @@ static void sleep_until(lq_writer *w, int64_t until_ms)
  * with the lock; the caller releases the watches that are over. */
 static void wait_for_work(lq_writer *w)
 {
-	while (!w->head && !w->stopping && !inbox_due(w)) {
+	while (!w->head && !w->stopping && !inbox_due(w) && !w->folding) {
 		int64_t until = next_deadline(w);
 		if (w->applied < w->appended &&     /* retrying later */
 		    (until == 0 || w->retry_at_ms < until))
@@ -425,8 +451,10 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		release_watches(w);
 		run_list(w, list);
-		if (due && !list)
-			apply_inbox(w);
+		if (due && !list && apply_inbox(w) == 0)
+			fold_step(w);
+		else if (!due && !list && !stopping)
+			fold_step(w);   /* a fold under way, nothing else */
 		if (stopping && !list) {
 			/* the inbox thread has stopped: this is all of it */
 			drain_inbox(w, appended);
@@ -466,7 +494,8 @@ static void wal_hook(void *ctx, int pages)
 }
 
 int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
-		    lq_checkpointer *cp, lq_writer **out, lq_error *err)
+		    lq_checkpointer *cp, int64_t fold_min_rows, lq_writer **out,
+		    lq_error *err)
 {
 	lq_writer *w = lq_xcalloc(1, sizeof *w);
 	int rc = lq_service_open(db, 0, clock(clock_ctx), &w->svc, err);
@@ -477,6 +506,10 @@ int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
 	w->clock = clock;
 	w->clock_ctx = clock_ctx;
 	w->cp = cp;
+	w->fold_min_rows = fold_min_rows > 0 ? fold_min_rows
+					     : LQ_WRITER_FOLD_MIN_ROWS;
+	w->folding = 1;           /* finish a fold left under way */
+	lq_store_events_recent(w->svc->store, 1);
 	rc = lq_inbox_open(db, &w->ib, err);
 	if (rc == 0)
 		rc = lq_inbox_last_id(w->ib, &w->appended, err);

@@ -78,9 +78,15 @@ struct lq_writer_job {
 
 /* Open the writer's own service on db and start its thread. clock gives
  * `now` for each batch; cp (may be NULL: the writer then keeps SQLite's
- * automatic checkpoint) checkpoints the WAL for it. */
+ * automatic checkpoint) checkpoints the WAL for it. The events the writer
+ * stores are appended to the recent events and folded into the table
+ * clustered by lead a slice at a time, between inbox passes, once there
+ * are fold_min_rows of them (0: LQ_WRITER_FOLD_MIN_ROWS) and an eighth of
+ * all events (lq_store_events_fold_step). */
+#define LQ_WRITER_FOLD_MIN_ROWS 65536
 int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
-		    lq_checkpointer *cp, lq_writer **out, lq_error *err);
+		    lq_checkpointer *cp, int64_t fold_min_rows, lq_writer **out,
+		    lq_error *err);
 
 /* Queue job; 0 when accepted (job->done will be called), LQ_ECONFLICT
  * when the writer is closed (done is not called). */
@@ -135,6 +141,7 @@ typedef struct lq_writer_stats {
 	uint64_t inbox_rejected;/* inbox rows rejected when applied */
 	uint64_t inbox_failures;/* applies that failed (retried later) */
 	uint64_t inbox_pending; /* rows acknowledged, not applied yet */
+	uint64_t fold_steps;    /* slices of folds of recent events */
 } lq_writer_stats;
 void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out);
 

@@ -237,6 +237,20 @@ int lq_store_events_dups(lq_store *s, lq_event *ev, size_t n,
 	return n ? s->ops->events_dups(s, ev, n, dup, err) : 0;
 }
 
+void lq_store_events_recent(lq_store *s, int on)
+{
+	if (s->ops->events_recent)
+		s->ops->events_recent(s, on);
+}
+
+int lq_store_events_fold_step(lq_store *s, int64_t min_rows, int *more,
+			      lq_error *err)
+{
+	*more = 0;
+	return s->ops->events_fold_step
+		? s->ops->events_fold_step(s, min_rows, more, err) : 0;
+}
+
 int lq_store_events_insert(lq_store *s, lq_event *ev, size_t n,
 			   lq_error *err)
 {

@@ -119,6 +119,21 @@ int lq_store_events_dups(lq_store *s, lq_event *ev, size_t n,
 			 unsigned char *dup, lq_error *err);
 int lq_store_events_insert(lq_store *s, lq_event *ev, size_t n,
 			   lq_error *err);
+/* Events this connection stores from now on are appended to the recent
+ * events instead of being written into the table clustered by lead, and
+ * moved there later, many per page, by lq_store_events_fold_step: a
+ * stream of events spread over many leads costs a fraction of the
+ * writes. Every read and duplicate lookup sees both, on every
+ * connection. The server's writer turns it on. */
+void lq_store_events_recent(lq_store *s, int on);
+/* One step of the fold of the recent events, its own transaction
+ * (outside any): starts a fold when the recent events are at least
+ * min_rows and an eighth of every event stored, then moves about 16k
+ * of them per call, a range of leads at a time, then deletes what was
+ * moved. *more: a fold is under way (call again). Nothing to do is 0
+ * with *more 0, at the cost of one read. */
+int lq_store_events_fold_step(lq_store *s, int64_t min_rows, int *more,
+			      lq_error *err);
 /* LQ_EINVAL (with the reason) when e cannot be stored: no type, no lead,
  * a property that is not a finite number. */
 int lq_store_event_check(const lq_event *e, lq_error *err);
@@ -510,6 +525,9 @@ int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err);
  * events stored (lq_store_count counts them all: 0.3 s per 4M events). */
 typedef struct lq_store_gauges {
 	int64_t leads, mqls, outbox_pending, outbox_dead;
+	int64_t events_recent;   /* rows of the recent events (an estimate
+				    from above: erased rows count) */
+	int events_folding;      /* a fold is under way */
 } lq_store_gauges;
 int lq_store_gauges_get(lq_store *s, lq_store_gauges *out, lq_error *err);
 

@@ -436,6 +436,15 @@ static void sqlite_rollback(lq_store *s)
 	sqlite3_reset(q->stmt[SQ_ROLLBACK]);
 }
 
+int lq_store_sqlite_finish(lq_sqlite *q, int rc, lq_error *err)
+{
+	if (rc == 0)
+		rc = sqlite_commit(&q->base, err);
+	if (rc)
+		sqlite_rollback(&q->base);
+	return rc;
+}
+
 static int sqlite_mark(lq_store *s, lq_error *err)
 {
 	lq_sqlite *q = sq_handle(s);
@@ -523,6 +532,8 @@ static const struct lq_store_ops sqlite_ops = {
 	.events_add = lq_store_sqlite_events_add,
 	.events_dups = lq_store_sqlite_events_dups,
 	.events_insert = lq_store_sqlite_events_insert,
+	.events_recent = lq_store_sqlite_events_recent,
+	.events_fold_step = lq_store_sqlite_events_fold_step,
 	.cache_size = sqlite_cache_size,
 	.lead_events = lq_store_sqlite_lead_events,
 	.leads_range = lq_store_sqlite_leads_range,

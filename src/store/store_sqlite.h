@@ -42,6 +42,7 @@ enum sq_stmt {
 	SQ_LEADS_EACH,
 	SQ_LEADS_OF_STAGE,
 	SQ_EVENT_ADD,
+	SQ_EVENT_ADD_RECENT,
 	SQ_EVENT_BY_HASH,
 	SQ_EVENT_ID_GET,
 	SQ_EVENT_ID_PUT,
@@ -62,6 +63,7 @@ enum sq_stmt {
 	SQ_ACCOUNTS,
 	SQ_MODELS,
 	SQ_ERASE_EVENTS,
+	SQ_ERASE_EVENTS_RECENT,
 	SQ_ERASE_NOTES,
 	SQ_ERASE_TASKS,
 	SQ_ERASE_ANSWERS,
@@ -107,6 +109,10 @@ enum sq_stmt {
 	SQ_COUNTER_NEXT,
 	SQ_COUNTER_GET,
 	SQ_COUNTER_SET,
+	SQ_FOLD_STATE,
+	SQ_FOLD_BOUND,
+	SQ_FOLD_MOVE,
+	SQ_FOLD_DELETE,
 	SQ_LEADS_RANGE,
 	SQ_EVENTS_RANGE,
 	SQ_LEAD_ID_MAX,
@@ -131,6 +137,13 @@ enum sq_stmt {
 	"s.engagement, s.score, s.scored_at, s.disqualified_by, s.state"
 #define SQ_SCORE_NCOLS 10
 #define SQ_EVENT_COLS "e.id, e.lead_id, e.msg_id, e.type, e.at, e.props"
+/* A row e of events_recent that counts (is not in events_main yet): the
+ * fold under way (store_sqlite_fold.c) has not moved it. Migration 8's
+ * view events says the same. */
+#define SQ_EVENT_LIVE \
+	"NOT (e.rowid <= (SELECT coalesce(max(value), 0) FROM counters" \
+	" WHERE name = 'events_fold_rowid') AND e.lead_id < (SELECT" \
+	" coalesce(max(value), 0) FROM counters WHERE name = 'events_fold_lead'))"
 #define SQ_TASK_COLS "id, lead_id, owner, due, text, created_at, done_at"
 #define SQ_OUTBOX_COLS \
 	"id, delivery_id, webhook_id, url, secret, event, lead_id, payload, " \
@@ -147,6 +160,8 @@ typedef struct lq_sqlite {
 	int event_loaded;       /* event_next checked against the stored
 				   counter in this transaction */
 	int event_dirty;        /* ids given since the counter was stored */
+	int events_recent;      /* events appended to events_recent
+				   (lq_store_events_recent) */
 	void (*wal_fn)(void *ctx, int pages);  /* lq_store_wal_hook */
 	void *wal_ctx;
 } lq_sqlite;
@@ -171,6 +186,10 @@ int lq_store_sqlite_fail(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
  * a negative code with err filled (st reset). */
 int lq_store_sqlite_row(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
 			const char *what);
+/* End a transaction the store opened itself: commit when rc is 0 (the
+ * event id counter stored first), roll back when rc or the commit
+ * failed. Returns rc, or the commit's failure. */
+int lq_store_sqlite_finish(lq_sqlite *q, int rc, lq_error *err);
 /* Step a statement that returns no row to completion and reset it. */
 int lq_store_sqlite_run(lq_sqlite *q, sqlite3_stmt *st, lq_error *err,
 			const char *what);
@@ -310,6 +329,12 @@ int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
 				  lq_error *err);
 int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err);
 int lq_store_sqlite_gauges(lq_store *s, lq_store_gauges *out, lq_error *err);
+/* store_sqlite_fold.c */
+void lq_store_sqlite_events_recent(lq_store *s, int on);
+int lq_store_sqlite_events_fold_step(lq_store *s, int64_t min_rows,
+				     int *more, lq_error *err);
+int lq_store_sqlite_events_recent_rows(lq_store *s, int64_t *rows,
+				       int *folding, lq_error *err);
 int lq_store_sqlite_answer_set(lq_store *s, int64_t lead_id, int cycle,
 			       const lq_answer *a, lq_error *err);
 int lq_store_sqlite_answers(lq_store *s, int64_t lead_id, int cycle,

@@ -3,7 +3,11 @@
  * msg_id de-duplication, a lead's events, and the ordered walk over every
  * event.
  *
- * The events table is clustered by (lead_id, at, id) (migration 6).
+ * Events live in two tables (migration 8): events_main, clustered by
+ * (lead_id, at, id) (migration 6), and events_recent, rows appended by a
+ * connection that asked for it (lq_store_events_recent: the server) and
+ * moved into events_main by the fold (store_sqlite_fold.c). Every read
+ * and every duplicate lookup below sees both.
  * A message id counts once per lead (migration 7): a batch is
  * de-duplicated by (lead_id, msg_hash), msg_hash a 64-bit hash of
  * msg_id, looked up in that order in the index events_lead_msg, a hit
@@ -230,7 +234,8 @@ static int dedup(lq_sqlite *q, lq_event *ev, size_t n, const ev_meta *meta,
 static int insert_one(lq_sqlite *q, const lq_event *e, const ev_meta *m,
 		      lq_error *err)
 {
-	sqlite3_stmt *st = q->stmt[SQ_EVENT_ADD];
+	sqlite3_stmt *st = q->stmt[q->events_recent ? SQ_EVENT_ADD_RECENT
+						     : SQ_EVENT_ADD];
 	int rc = 0;
 	/* the decoder's text of the props when it kept it (props_json) */
 	if (e->props_json && e->props.n) {
@@ -338,18 +343,7 @@ static int batch_step(lq_store *s, int steps, lq_event *ev, size_t n,
 	if (rc)
 		return rc;
 	rc = run_steps(q, steps, ev, n, dup, err);
-	if (!own)
-		return rc;
-	if (rc == 0)
-		rc = lq_store_sqlite_events_sync(q, err);
-	if (rc == 0)
-		rc = lq_store_sqlite_run(q, q->stmt[SQ_COMMIT], err,
-					 "commit the transaction");
-	if (rc && !sqlite3_get_autocommit(q->db)) {
-		sqlite3_step(q->stmt[SQ_ROLLBACK]);
-		sqlite3_reset(q->stmt[SQ_ROLLBACK]);
-	}
-	return rc;
+	return own ? lq_store_sqlite_finish(q, rc, err) : rc;
 }
 
 int lq_store_sqlite_events_add(lq_store *s, lq_event *ev, size_t n,

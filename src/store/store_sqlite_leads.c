@@ -492,7 +492,8 @@ int lq_store_sqlite_accounts(lq_store *s, size_t limit, size_t offset,
 int lq_store_sqlite_lead_erase(lq_store *s, int64_t lead_id, lq_error *err)
 {
 	static const int steps[] = {
-		SQ_ERASE_EVENTS, SQ_ERASE_NOTES, SQ_ERASE_TASKS, SQ_ERASE_ANSWERS,
+		SQ_ERASE_EVENTS, SQ_ERASE_EVENTS_RECENT, SQ_ERASE_NOTES,
+		SQ_ERASE_TASKS, SQ_ERASE_ANSWERS,
 		SQ_ERASE_SCORES, SQ_ERASE_IDENTITIES, SQ_ERASE_LINKS,
 		SQ_ERASE_OUTBOX, SQ_ERASE_ALERTS, SQ_ERASE_PREDICTION,
 		SQ_ERASE_HISTORY, SQ_ERASE_LEAD,

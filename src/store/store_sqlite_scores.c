@@ -304,5 +304,6 @@ int lq_store_sqlite_gauges(lq_store *s, lq_store_gauges *out, lq_error *err)
 		return rc;
 	*out = (lq_store_gauges){.leads = v[0], .mqls = v[1],
 				 .outbox_pending = v[2], .outbox_dead = v[3]};
-	return 0;
+	return lq_store_sqlite_events_recent_rows(s, &out->events_recent,
+						  &out->events_folding, err);
 }

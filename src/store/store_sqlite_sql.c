@@ -110,13 +110,21 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	 * conflict can happen (fresh id, NOT NULL values checked before)
 	 * and the caller checks that the row was written. */
 	[SQ_EVENT_ADD] =
-		"INSERT OR IGNORE INTO events (lead_id, at, id, type, props, "
+		"INSERT OR IGNORE INTO events_main (lead_id, at, id, type, props, "
 		"msg_id, msg_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* The same row appended to events_recent (migration 8): the
+	 * server's live writes (lq_store_events_recent). */
+	[SQ_EVENT_ADD_RECENT] =
+		"INSERT OR IGNORE INTO events_recent (lead_id, at, id, type, "
+		"props, msg_id, msg_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	/* Walks the index events_lead_msg (migration 7); without
 	 * statistics the planner would take the primary key's range of
 	 * the lead, every event of it read. */
 	[SQ_EVENT_BY_HASH] =
-		"SELECT msg_id FROM events INDEXED BY events_lead_msg "
+		"SELECT msg_id FROM events_main INDEXED BY events_lead_msg "
+		"WHERE lead_id = ?1 AND msg_hash = ?2 "
+		"UNION ALL "
+		"SELECT msg_id FROM events_recent INDEXED BY events_recent_lead "
 		"WHERE lead_id = ?1 AND msg_hash = ?2",
 	[SQ_EVENT_ID_GET] =
 		"SELECT value FROM counters WHERE name = 'event_id'",
@@ -124,10 +132,14 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"INSERT INTO counters (name, value) VALUES ('event_id', ?1) "
 		"ON CONFLICT (name) DO UPDATE SET "
 		"value = max(value, excluded.value)",
-	/* A range of the clustered primary key: no sort step. */
+	/* A range of the clustered primary key and the lead's recent
+	 * rows not folded yet, sorted together (a lead's events are few). */
 	[SQ_LEAD_EVENTS] =
-		"SELECT " SQ_EVENT_COLS " FROM events e WHERE e.lead_id = ?1 "
-		"ORDER BY e.at, e.id",
+		"SELECT " SQ_EVENT_COLS " FROM events_main e WHERE e.lead_id = ?1 "
+		"UNION ALL "
+		"SELECT " SQ_EVENT_COLS " FROM events_recent e "
+		"WHERE e.lead_id = ?1 AND " SQ_EVENT_LIVE " "
+		"ORDER BY 5, 1",
 	/* Walks the table in primary-key order: no sort step. */
 
 	/* Bulk passes (store_sqlite_scan.c): a range of leads by id, and
@@ -138,10 +150,15 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		" LEFT JOIN accounts a ON a.id = l.account_id"
 		" WHERE l.id >= ?1 AND l.id < ?2"
 		" ORDER BY l.id",
+	/* SQLite merges the two parts: events_main's in its key order, no
+	 * sort step; the recent rows of the range sorted apart. */
 	[SQ_EVENTS_RANGE] =
-		"SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events e"
+		"SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events_main e"
 		" WHERE e.lead_id >= ?1 AND e.lead_id < ?2"
-		" ORDER BY e.lead_id, e.at, e.id",
+		" UNION ALL"
+		" SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events_recent e"
+		" WHERE e.lead_id >= ?1 AND e.lead_id < ?2 AND " SQ_EVENT_LIVE
+		" ORDER BY 2, 4, 1",
 	[SQ_LEAD_ID_MAX] = "SELECT max(id) FROM leads",
 	[SQ_BEGIN_READ] = "BEGIN DEFERRED",
 	/* Walks leads_stage_at from the oldest MQL; each lead is checked
@@ -258,7 +275,8 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_COUNT_ALL] =
 		"SELECT (SELECT count(*) FROM accounts),"
 		" (SELECT count(*) FROM leads),"
-		" (SELECT count(*) FROM events),"
+		" (SELECT count(*) FROM events_main)"
+		" + (SELECT count(*) FROM events_recent e WHERE " SQ_EVENT_LIVE "),"
 		" (SELECT count(*) FROM stage_changes),"
 		" (SELECT count(*) FROM models),"
 		" (SELECT count(*) FROM scores),"
@@ -278,7 +296,9 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"SELECT " SQ_ACCOUNT_COLS " FROM accounts a ORDER BY a.id "
 		"LIMIT ?1 OFFSET ?2",
 	/* Erasure: what identifies a person goes, the funnel keeps its row. */
-	[SQ_ERASE_EVENTS] = "DELETE FROM events WHERE lead_id = ?1",
+	[SQ_ERASE_EVENTS] = "DELETE FROM events_main WHERE lead_id = ?1",
+	[SQ_ERASE_EVENTS_RECENT] =
+		"DELETE FROM events_recent WHERE lead_id = ?1",
 	[SQ_ERASE_NOTES] = "DELETE FROM notes WHERE lead_id = ?1",
 	[SQ_ERASE_TASKS] = "DELETE FROM tasks WHERE lead_id = ?1",
 	[SQ_ERASE_ANSWERS] = "DELETE FROM answers WHERE lead_id = ?1",
@@ -373,6 +393,38 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"ON CONFLICT (name) DO UPDATE SET value = value + 1 "
 		"RETURNING value - 1",
 	[SQ_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
+
+	/* The fold (store_sqlite_fold.c, migration 8). Its state: the
+	 * last rowid it moves (0: none under way), the first lead not
+	 * moved yet (INT64_MAX: all moved, the rows being deleted), the
+	 * recent rows' first and last rowid (rows are appended, and
+	 * deleted from the front, or one lead at a time by an erase),
+	 * the next event id (how many events were ever stored). */
+	[SQ_FOLD_STATE] =
+		"SELECT (SELECT coalesce(max(value), 0) FROM counters"
+		"        WHERE name = 'events_fold_rowid'),"
+		" (SELECT coalesce(max(value), 0) FROM counters"
+		"  WHERE name = 'events_fold_lead'),"
+		" (SELECT coalesce(min(rowid), 0) FROM events_recent),"
+		" (SELECT coalesce(max(rowid), 0) FROM events_recent),"
+		" (SELECT coalesce(max(value), 0) FROM counters"
+		"  WHERE name = 'event_id')",
+	/* The lead ?3 rows (in lead order) after the first lead ?1 not
+	 * moved: where a slice of about ?3 rows ends. */
+	[SQ_FOLD_BOUND] =
+		"SELECT lead_id FROM events_recent INDEXED BY events_recent_lead"
+		" WHERE lead_id >= ?1 AND rowid <= ?2"
+		" ORDER BY lead_id LIMIT 1 OFFSET ?3",
+	/* Sorted by the clustered key: the slice's pages of events_main
+	 * are walked forward, once. */
+	[SQ_FOLD_MOVE] =
+		"INSERT INTO events_main (lead_id, at, id, type, props, msg_id,"
+		" msg_hash)"
+		" SELECT lead_id, at, id, type, props, msg_id, msg_hash"
+		" FROM events_recent INDEXED BY events_recent_lead"
+		" WHERE lead_id >= ?1 AND lead_id < ?2 AND rowid <= ?3"
+		" ORDER BY lead_id, at, id",
+	[SQ_FOLD_DELETE] = "DELETE FROM events_recent WHERE rowid <= ?1",
 	[SQ_COUNTER_SET] =
 		"INSERT INTO counters (name, value) VALUES (?1, ?2) "
 		"ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -51,3 +51,15 @@ db_hash() { sqlite3 "$LEADQ_DB" .dump | sha256sum | cut -d' ' -f1; }
 sql() { sqlite3 "$LEADQ_DB" "$1"; }
 
 done_testing() { echo "1..$tap_n"; }
+
+# gen_data ARGS...: build bench/gen.c and generate a data set into
+# $work/data (leads.csv, events.ndjson...) with ARGS, at $LEADQ_NOW; a
+# generator that does not build ends the test.
+gen_data() {
+	if ! cc -O2 -std=c11 -o "$work/gen" "$here/../../bench/gen.c" -lm 2>"$work/cc.err"; then
+		not_ok "build the data generator" "$(cat "$work/cc.err")"
+		done_testing
+		exit 1
+	fi
+	"$work/gen" "$work/data" "$@" --now "$LEADQ_NOW" 2>/dev/null
+}

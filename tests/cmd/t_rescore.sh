@@ -8,13 +8,7 @@ source "$(dirname "$0")/lib.sh"
 export LEADQ_NOW=2026-03-01T00:00:00Z
 bench="$here/../../bench"
 
-if ! cc -O2 -std=c11 -o "$work/gen" "$bench/gen.c" -lm 2>"$work/cc.err"; then
-	not_ok "build the data generator" "$(cat "$work/cc.err")"
-	done_testing
-	exit 1
-fi
-"$work/gen" "$work/data" --accounts 400 --leads 6000 --events 60000 \
-	--now "$LEADQ_NOW" 2>/dev/null
+gen_data --accounts 400 --leads 6000 --events 60000
 gone="L17 L2100 L2101 L4500"
 
 # scores DB: id, grade, fit, channel, engagement and score of every lead

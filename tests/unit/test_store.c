@@ -23,25 +23,6 @@
 
 /* ---- helpers building records -------------------------------------------- */
 
-static int add_event(lq_store *s, int64_t lead, lq_time at, const char *type,
-		     const char *msg_id, int64_t *id)
-{
-	lq_event e;
-	lq_error err = {0};
-	int dup = -1;
-
-	lq_event_init(&e);
-	e.lead_id = lead;
-	e.at = at;
-	e.type = strdup(type);
-	e.msg_id = msg_id ? strdup(msg_id) : NULL;
-	assert_int_equal(lq_store_event_add(s, &e, &dup, &err), 0);
-	if (id)
-		*id = e.id;
-	lq_event_free(&e);
-	return dup;
-}
-
 static void put_score(lq_store *s, int64_t lead, char grade)
 {
 	lq_score_row r = {0};
@@ -120,10 +101,10 @@ static void test_migrations_idempotent(void **state)
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
-	assert_int_equal(lq_store_schema_version(f->s), 7);
+	assert_int_equal(lq_store_schema_version(f->s), 8);
 	add_account(f->s, "acme.io");
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 7);
+	assert_int_equal(lq_store_schema_version(f->s), 8);
 	reopen(f);
 	assert_int_equal(counts(f->s).accounts, 1);
 
@@ -137,14 +118,14 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
 					    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 7);
+	assert_int_equal(sqlite3_column_int(st, 0), 8);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
 					    "sqlite_schema WHERE type = 'table' AND "
 					    "name NOT LIKE 'sqlite%'",
 					    -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 18);
+	assert_int_equal(sqlite3_column_int(st, 0), 19);
 	sqlite3_finalize(st);
 
 	/* A database from a newer leadq is refused. */
@@ -156,7 +137,7 @@ static void test_migrations_idempotent(void **state)
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), LQ_ECONFLICT);
 	assert_null(f->s);
 	assert_string_equal(err.msg, "database schema 99 is newer than this "
-			    "leadq (7)");
+			    "leadq (8)");
 }
 
 /* ---- upgrade from schema 1 ------------------------------------------------ */
@@ -300,7 +281,7 @@ static void test_upgrade_from_v1(void **state)
 
 	make_v1_database(f);
 	assert_int_equal(lq_store_open(f->path, 0, &f->s, &err), 0);
-	assert_int_equal(lq_store_schema_version(f->s), 7);
+	assert_int_equal(lq_store_schema_version(f->s), 8);
 
 	/* The old lead reads back with the new fields absent. */
 	assert_int_equal(lq_store_lead_get(f->s, 1, &l, &err), 0);
@@ -365,7 +346,7 @@ static void test_upgrade_from_v1(void **state)
 	lq_store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 7);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 8);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'index' AND name IN "
 				    "('leads_owner', 'leads_stage_at', "
@@ -373,7 +354,7 @@ static void test_upgrade_from_v1(void **state)
 				    "'tasks_lead', 'outbox_status_next')"), 6);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_schema "
 				    "WHERE type = 'table' AND name NOT LIKE "
-				    "'sqlite%'"), 18);
+				    "'sqlite%'"), 19);
 	/* Migration 5: the MQL's queue rank is its score. */
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM leads WHERE "
 				    "id = 1 AND rank_grade = 'B' AND "
@@ -381,8 +362,8 @@ static void test_upgrade_from_v1(void **state)
 				    "1772323200005"), 1);
 	sqlite3_close(db);
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 7);
-	assert_int_equal(add_event(f->s, 1, T0, "page_view", "m-1", NULL), 1);
+	assert_int_equal(lq_store_schema_version(f->s), 8);
+	assert_int_equal(store_event(f->s, 1, T0, "page_view", "m-1", NULL), 1);
 	assert_int_equal(counts(f->s).leads, 1);
 }
 
@@ -396,7 +377,7 @@ static void test_events_each_uses_index(void **state)
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT "
-					    "id FROM events ORDER BY lead_id, "
+					    "id FROM events_main ORDER BY lead_id, "
 					    "at, id", -1, &st, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -405,7 +386,7 @@ static void test_events_each_uses_index(void **state)
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	assert_non_null(strstr(lq_buf_str(&plan), "SCAN events"));
+	assert_non_null(strstr(lq_buf_str(&plan), "SCAN events_main"));
 	assert_null(strstr(lq_buf_str(&plan), "TEMP B-TREE"));
 	lq_buf_free(&plan);
 }
@@ -745,8 +726,8 @@ static void test_event_round_trip_and_dedup(void **state)
 	assert_int_equal(counts(f->s).events, 1);
 
 	/* Events without msg_id are never duplicates of each other. */
-	assert_int_equal(add_event(f->s, lead, T0, "email_open", NULL, NULL), 0);
-	assert_int_equal(add_event(f->s, lead, T0, "email_open", NULL, NULL), 0);
+	assert_int_equal(store_event(f->s, lead, T0, "email_open", NULL, NULL), 0);
+	assert_int_equal(store_event(f->s, lead, T0, "email_open", NULL, NULL), 0);
 	assert_int_equal(counts(f->s).events, 3);
 
 	assert_int_equal(lq_store_lead_events(f->s, lead, &ev, &n, &err), 0);
@@ -813,12 +794,12 @@ static void test_events_each_order(void **state)
 	int64_t id_b2, id_b2bis;
 
 	/* Interleaved and out of time order on purpose. */
-	add_event(f->s, b, T0 + 200, "b2", "k1", &id_b2);
-	add_event(f->s, a, T0 + 300, "a3", "k2", NULL);
-	add_event(f->s, b, T0 + 100, "b1", "k3", NULL);
-	add_event(f->s, a, T0 + 100, "a1", NULL, NULL);
-	add_event(f->s, b, T0 + 200, "b2bis", NULL, &id_b2bis);
-	add_event(f->s, a, T0 + 200, "a2", "k4", NULL);
+	store_event(f->s, b, T0 + 200, "b2", "k1", &id_b2);
+	store_event(f->s, a, T0 + 300, "a3", "k2", NULL);
+	store_event(f->s, b, T0 + 100, "b1", "k3", NULL);
+	store_event(f->s, a, T0 + 100, "a1", NULL, NULL);
+	store_event(f->s, b, T0 + 200, "b2bis", NULL, &id_b2bis);
+	store_event(f->s, a, T0 + 200, "a2", "k4", NULL);
 
 	assert_int_equal(lq_store_events_each(f->s, walk_event, &w, &err), 0);
 	assert_int_equal(w.n, 6);
@@ -1225,7 +1206,7 @@ static void test_nested_calls(void **state)
 		char email[32];
 		snprintf(email, sizeof email, "l%d@x.io", i);
 		int64_t id = add_lead(f->s, email, LQ_STAGE_LEAD, NULL, 0);
-		add_event(f->s, id, T0 + i, "page_view", NULL, NULL);
+		store_event(f->s, id, T0 + i, "page_view", NULL, NULL);
 		if (i % 2)
 			put_score(f->s, id, 'A');
 	}
@@ -1264,7 +1245,7 @@ static void test_rollback_discards(void **state)
 	assert_int_equal(lq_store_begin(f->s, &err), 0);
 	int64_t acc = add_account(f->s, "gone.io");
 	int64_t gone = add_lead(f->s, "gone@x.io", LQ_STAGE_LEAD, NULL, acc);
-	add_event(f->s, gone, T0, "page_view", "r-1", NULL);
+	store_event(f->s, gone, T0, "page_view", "r-1", NULL);
 	put_score(f->s, gone, 'A');
 	assert_int_equal(lq_store_model_add(f->s, "m", "x", T0, NULL, &err), 0);
 	lq_note note = {.lead_id = gone, .at = T0, .text = "x"};
@@ -1294,7 +1275,7 @@ static void test_rollback_discards(void **state)
 	lq_lead_free(&g);
 	/* The rolled back msg_id is free again, and so are the alert, the
 	 * counter's value and the delivery id. */
-	assert_int_equal(add_event(f->s, kept, T0, "page_view", "r-1", NULL), 0);
+	assert_int_equal(store_event(f->s, kept, T0, "page_view", "r-1", NULL), 0);
 	assert_int_equal(lq_store_alert_once(f->s, kept, "k", 1, &first, &err),
 			 0);
 	assert_int_equal(first, 1);
@@ -1329,9 +1310,9 @@ static void test_counts(void **state)
 	int64_t acc = add_account(f->s, "a.io");
 	add_account(f->s, "b.io");
 	int64_t l = add_lead(f->s, "x@a.io", LQ_STAGE_LEAD, NULL, acc);
-	add_event(f->s, l, T0, "t", NULL, NULL);
-	add_event(f->s, l, T0, "t", "d", NULL);
-	add_event(f->s, l, T0, "t", "d", NULL);
+	store_event(f->s, l, T0, "t", NULL, NULL);
+	store_event(f->s, l, T0, "t", "d", NULL);
+	store_event(f->s, l, T0, "t", "d", NULL);
 	put_score(f->s, l, 'D');
 	c.lead_id = l;
 	c.from = LQ_STAGE_NONE;

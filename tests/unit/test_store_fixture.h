@@ -102,6 +102,28 @@ static inline int64_t add_lead(lq_store *s, const char *email, lq_stage stage,
 	return id;
 }
 
+/* Store one event (lq_store_event_add); returns its duplicate flag, *id
+ * (may be NULL) its id. */
+static inline int store_event(lq_store *s, int64_t lead, lq_time at,
+			      const char *type, const char *msg_id,
+			      int64_t *id)
+{
+	lq_event e;
+	lq_error err = {0};
+	int dup = -1;
+
+	lq_event_init(&e);
+	e.lead_id = lead;
+	e.at = at;
+	e.type = strdup(type);
+	e.msg_id = msg_id ? strdup(msg_id) : NULL;
+	assert_int_equal(lq_store_event_add(s, &e, &dup, &err), 0);
+	if (id)
+		*id = e.id;
+	lq_event_free(&e);
+	return dup;
+}
+
 static inline lq_store_counts counts(lq_store *s)
 {
 	lq_store_counts c;

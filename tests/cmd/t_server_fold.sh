@@ -1,0 +1,112 @@
+# t_server_fold.sh - events the server stores are appended to the recent
+# events and folded into the table clustered by lead in slices, between
+# tracking passes (src/store/store_sqlite_fold.c, src/server/writer.c).
+# The same generated history (6,000 leads, ~60,000 events with
+# redeliveries) is imported by the CLI into one database and sent to a
+# server through /v1/batch into another, with a low fold threshold so
+# that several folds run while the events arrive: both databases must
+# hold the same events, each once, and the same score for every lead; a
+# rescore (`model apply`, from the stored events) must change none of
+# them; the view `events` counts each event once at any time.
+source "$(dirname "$0")/lib.sh"
+export LEADQ_NOW=2026-03-01T00:00:00Z
+bench="$here/../../bench"
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+gen_data --accounts 400 --leads 6000 --events 60000
+
+# scores DB: id, grade, fit, channel, engagement and score of every lead
+scores() {
+	"$LEADQ" --db "$1" leads --limit 0 --format csv |
+		awk -F, 'NR > 1 { print $1, $8, $9, $10, $11, $12 }' | sort -n
+}
+# events DB: every event as lead, time, type, message id, properties
+events_of() {
+	sqlite3 "$1" "select lead_id, at, type, msg_id, props from events order by lead_id, at, msg_id"
+}
+
+# A: the CLI's import (events written straight into the clustered table)
+export LEADQ_DB="$work/a.db"
+lq init
+lq model apply "$bench/model.yaml"
+lq import leads "$work/data/leads.csv"
+lq import events "$work/data/events.ndjson"
+check_rc 0 "import the events with the CLI"
+
+# B: the same events through the tracking API, 100 a request, in order
+export LEADQ_DB="$work/b.db"
+lq init
+lq model apply "$bench/model.yaml"
+lq import leads "$work/data/leads.csv"
+admin=$("$LEADQ" key create --role admin --name fold 2>/dev/null | tail -n 1)
+ingest=$("$LEADQ" key create --role ingest --name fold 2>/dev/null | tail -n 1)
+rm -f "$work/port"
+"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/port" --quiet \
+	--fold-min-rows 2000 2>>"$work/server.err" &
+spid=$!
+pids="$pids $spid"
+for _ in $(seq 250); do [ -s "$work/port" ] && break; sleep 0.02; done
+url=http://127.0.0.1:$(cat "$work/port")
+metric() { curl -s -H "Authorization: Bearer $admin" "$url/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
+
+sed -e 's/^{"id":\("[^"]*"\),"lead":\("[^"]*"\),"type":\("[^"]*"\),"at":\("[^"]*"\)/{"type":"track","messageId":\1,"userId":\2,"event":\3,"timestamp":\4/' \
+	"$work/data/events.ndjson" >"$work/segment.ndjson"
+split -l 100 -d -a 4 "$work/segment.ndjson" "$work/part."
+sent=0 failed=0 views_ok=1
+for part in "$work"/part.*; do
+	body=$(paste -sd, "$part")
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ingest" \
+		-H 'Content-Type: application/json' --data-binary "{\"batch\":[$body]}" "$url/v1/batch")
+	[ "$code" = 200 ] && sent=$((sent + 1)) || failed=$((failed + 1))
+	# now and then, while folds run: the view counts each event once
+	if [ $((sent % 150)) = 0 ] && [ "$(sqlite3 "$LEADQ_DB" "select count(*) = count(distinct id) from events")" != 1 ]; then
+		views_ok=0
+	fi
+done
+check_eq "$failed" 0 "every batch acknowledged ($sent)"
+for _ in $(seq 600); do
+	[ "$(metric leadq_inbox_pending)" = 0 ] && [ "$(metric leadq_events_folding)" = 0 ] && break
+	sleep 0.1
+done
+steps=$(metric leadq_fold_steps_total)
+[ "${steps:-0}" -ge 6 ] && ok "folds ran while the events arrived ($steps slices)" ||
+	not_ok "folds ran while the events arrived" "leadq_fold_steps_total ${steps:-none}"
+check_eq "$views_ok" 1 "during the folds the view events counted each event once"
+recent=$(sqlite3 "$LEADQ_DB" "select count(*) from events_recent")
+main=$(sqlite3 "$LEADQ_DB" "select count(*) from events_main")
+[ "$main" -gt 0 ] && [ "$recent" -lt "$main" ] && ok "most events folded ($main clustered, $recent recent)" ||
+	not_ok "most events folded" "$main clustered, $recent recent"
+check_eq "$(metric leadq_events_recent)" "$recent" "leadq_events_recent tells the recent rows"
+kill "$spid"
+wait "$spid" 2>/dev/null
+
+events_of "$work/a.db" >"$work/a.events"
+events_of "$work/b.db" >"$work/b.events"
+if [ -s "$work/a.events" ] && cmp -s "$work/a.events" "$work/b.events"; then
+	ok "the same events, each once ($(wc -l <"$work/a.events"))"
+else
+	not_ok "the same events, each once" "$(wc -l <"$work/a.events") vs $(wc -l <"$work/b.events"): $(diff "$work/a.events" "$work/b.events" | head -4)"
+fi
+check_eq "$(sqlite3 "$work/b.db" "select count(*) - count(distinct id) from events")" 0 "ids unique across both tables"
+scores "$work/a.db" >"$work/a.scores"
+scores "$work/b.db" >"$work/b.scores"
+if cmp -s "$work/a.scores" "$work/b.scores"; then ok "the same score for every lead ($(wc -l <"$work/a.scores") leads)"
+else not_ok "the same score for every lead" "$(diff "$work/a.scores" "$work/b.scores" | head -4)"; fi
+lq model apply "$bench/model.yaml"
+check_rc 0 "rescore the served database from its stored events"
+scores "$work/b.db" >"$work/b2.scores"
+if cmp -s "$work/b.scores" "$work/b2.scores"; then ok "a rescore (every event read back from both tables) changes no score"
+else not_ok "a rescore changes no score" "$(diff "$work/b.scores" "$work/b2.scores" | head -4)"; fi
+# a person forgotten loses events in both tables
+lead=$(sqlite3 "$LEADQ_DB" "select lead_id from events_recent limit 1")
+if [ -n "$lead" ]; then
+	email=$(sqlite3 "$LEADQ_DB" "select email from leads where id = $lead")
+	lq forget "$email"
+	check_rc 0 "forget a lead with recent and clustered events"
+	check_eq "$(sqlite3 "$LEADQ_DB" "select (select count(*) from events_main where lead_id = $lead) + (select count(*) from events_recent where lead_id = $lead)")" 0 \
+		"forget erases a lead's events from both tables"
+else
+	not_ok "a lead with recent events to forget" "events_recent is empty"
+fi
+done_testing
