@@ -10,6 +10,10 @@
 -- The rules (bench/model.yaml): fit on account size, industry, Salesforce,
 -- seniority, free mail (-30), procurement title (-20); channel referral
 -- (+10); engagement per rule min(cap, sum of points * 2^(-age/half-life)).
+-- Events are read from events_main, where imports write (the view events
+-- adds the server's recent events, and its UNION ALL would make SQLite
+-- sort every event for the GROUP BY); the harness compares every lead's
+-- score with leadq's, so an event missed here would show.
 DROP TABLE IF EXISTS baseline_scores;
 CREATE TABLE baseline_scores AS
 WITH fit AS (
@@ -43,7 +47,9 @@ eng AS (
                  THEN 40 * pow(2, -(:now - at) * 1.0 / :hl) END)
     + total(CASE WHEN type = 'contact_sales'
                  THEN 40 * pow(2, -(:now - at) * 1.0 / :hl) END) AS engagement
-  FROM events GROUP BY lead_id
+  FROM events_main GROUP BY lead_id   -- the clustered table, grouped in
+                                       -- its order; the bench's events are
+                                       -- all there (imported, no server)
 )
 SELECT f.lead_id,
   f.fit + f.channel + coalesce(e.engagement, 0) AS score,

@@ -26,7 +26,7 @@ def main():
         "SELECT l.id AS lead_id, l.email_domain, l.title, l.seniority, l.source,"
         " a.employees, a.industry, a.tech FROM leads l"
         " LEFT JOIN accounts a ON a.id = l.account_id", con)
-    ev = pd.read_sql_query("SELECT lead_id, at, type, props FROM events", con)
+    ev = pd.read_sql_query("SELECT lead_id, at, type, props FROM events_main", con)
     con.close()
 
     low = lambda s: s.fillna("").str.lower()
