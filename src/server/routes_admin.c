@@ -111,12 +111,14 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 		{"leadq_outbox_dead", "gauge", "Alerts that gave up.", (unsigned long long)c.outbox_dead},
 		{"leadq_leads", "gauge", "Leads stored.", (unsigned long long)c.leads},
 		{"leadq_events_recent", "gauge",
-		 "Events appended and not folded into the table clustered by lead yet (an estimate from above).",
+		 "Events stored by the server and not folded into the table clustered by lead yet.",
 		 (unsigned long long)c.events_recent},
 		{"leadq_events_folding", "gauge", "1 while a fold of recent events is under way.",
 		 (unsigned long long)c.events_folding},
 		{"leadq_fold_steps_total", "counter", "Slices of folds of recent events.",
 		 w.fold_steps},
+		{"leadq_events_folded_total", "counter",
+		 "Recent events moved into the table clustered by lead.", w.folded},
 	};
 	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
 		lq_buf_addf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", g[i].name,

@@ -264,13 +264,16 @@ static void fold_step(lq_writer *w)
 {
 	lq_error err;
 	int more = 0;
+	int64_t moved = 0;
 	lq_error_clear(&err);
 	int rc = lq_store_events_fold_step(w->svc->store, w->fold_min_rows,
-					   &more, &err);
+					   &moved, &more, &err);
 	pthread_mutex_lock(&w->lock);
 	w->folding = more;
-	if (rc == 0 && more)
+	if (rc == 0 && moved) {
 		w->stats.fold_steps++;
+		w->stats.folded += (uint64_t)moved;
+	}
 	pthread_mutex_unlock(&w->lock);
 	if (rc)
 		fprintf(stderr, "leadq: cannot fold recent events (trying again "

@@ -142,6 +142,7 @@ typedef struct lq_writer_stats {
 	uint64_t inbox_failures;/* applies that failed (retried later) */
 	uint64_t inbox_pending; /* rows acknowledged, not applied yet */
 	uint64_t fold_steps;    /* slices of folds of recent events */
+	uint64_t folded;        /* recent events moved by them */
 } lq_writer_stats;
 void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out);
 

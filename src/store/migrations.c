@@ -306,39 +306,37 @@ static const char *const migrations[] = {
 	"CREATE INDEX events_lead_msg ON events(lead_id, msg_hash)"
 	"  WHERE msg_hash IS NOT NULL;",
 
-	/* 8: recent events appended, folded into the clustered table in
-	 * slices (store_sqlite_fold.c). A tracked event stored straight
-	 * into events_main dirtied its lead's page of the table and of
-	 * the index, at random: half of the server's cost per event.
-	 * The server appends instead (rowid order, one small index) and
-	 * folds many events at a time, several per page. events_main is
-	 * the clustered table of before; events_recent holds the
-	 * appended rows; a fold moves the rows up to rowid
-	 * events_fold_rowid, leads in increasing id: rows of leads below
-	 * events_fold_lead are already in events_main and count there.
-	 * The view events is every event once, for SQL written by hand
-	 * (the store reads the tables). */
+	/* 8: recent events, folded into the clustered table in slices
+	 * (store_sqlite_fold.c). A tracked event stored straight into
+	 * events_main dirtied its lead's page of the table and of the
+	 * de-duplication index, at random: half of the server's cost per
+	 * event. The server writes into events_recent instead, a much
+	 * smaller table (one page per event, the de-duplication key is its
+	 * own key), and folds its rows into events_main many at a time,
+	 * several per page, a range of leads per transaction: the rows of
+	 * the range are moved and deleted together, so every event is in
+	 * exactly one table at any time. events_main is the clustered table
+	 * of before. msg_hash is 0 for an event without msg_id here (a key
+	 * column), NULL in events_main. The view events is every event,
+	 * for SQL written by hand (the store reads the tables). */
 	"ALTER TABLE events RENAME TO events_main;"
 	"CREATE TABLE events_recent ("
 	"  lead_id INTEGER NOT NULL,"
-	"  at INTEGER NOT NULL,"
+	"  msg_hash INTEGER NOT NULL,"
 	"  id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
 	"  type TEXT NOT NULL,"
 	"  props TEXT,"
 	"  msg_id TEXT,"
-	"  msg_hash INTEGER"
-	");"
-	"CREATE INDEX events_recent_lead ON events_recent(lead_id, msg_hash);"
+	"  PRIMARY KEY (lead_id, msg_hash, id)"
+	") WITHOUT ROWID;"
 	"CREATE VIEW events AS"
 	"  SELECT lead_id, at, id, type, props, msg_id, msg_hash"
 	"  FROM events_main"
 	"  UNION ALL"
-	"  SELECT lead_id, at, id, type, props, msg_id, msg_hash"
-	"  FROM events_recent r WHERE NOT ("
-	"    r.rowid <= (SELECT coalesce(max(value), 0) FROM counters"
-	"                WHERE name = 'events_fold_rowid')"
-	"    AND r.lead_id < (SELECT coalesce(max(value), 0) FROM counters"
-	"                     WHERE name = 'events_fold_lead'));",
+	"  SELECT lead_id, at, id, type, props, msg_id,"
+	"    CASE WHEN msg_id IS NULL THEN NULL ELSE msg_hash END"
+	"  FROM events_recent;",
 };
 
 const char *const *lq_store_sqlite_migrations(size_t *n)

@@ -243,12 +243,13 @@ void lq_store_events_recent(lq_store *s, int on)
 		s->ops->events_recent(s, on);
 }
 
-int lq_store_events_fold_step(lq_store *s, int64_t min_rows, int *more,
-			      lq_error *err)
+int lq_store_events_fold_step(lq_store *s, int64_t min_rows, int64_t *moved,
+			      int *more, lq_error *err)
 {
 	*more = 0;
+	*moved = 0;
 	return s->ops->events_fold_step
-		? s->ops->events_fold_step(s, min_rows, more, err) : 0;
+		? s->ops->events_fold_step(s, min_rows, moved, more, err) : 0;
 }
 
 int lq_store_events_insert(lq_store *s, lq_event *ev, size_t n,

@@ -129,11 +129,11 @@ void lq_store_events_recent(lq_store *s, int on);
 /* One step of the fold of the recent events, its own transaction
  * (outside any): starts a fold when the recent events are at least
  * min_rows and an eighth of every event stored, then moves about 16k
- * of them per call, a range of leads at a time, then deletes what was
- * moved. *more: a fold is under way (call again). Nothing to do is 0
- * with *more 0, at the cost of one read. */
-int lq_store_events_fold_step(lq_store *s, int64_t min_rows, int *more,
-			      lq_error *err);
+ * of them per call (*moved), a range of leads at a time. *more: the
+ * fold is not over (call again). Nothing to do is 0 with *more and
+ * *moved 0, at the cost of one read. */
+int lq_store_events_fold_step(lq_store *s, int64_t min_rows, int64_t *moved,
+			      int *more, lq_error *err);
 /* LQ_EINVAL (with the reason) when e cannot be stored: no type, no lead,
  * a property that is not a finite number. */
 int lq_store_event_check(const lq_event *e, lq_error *err);

@@ -56,8 +56,8 @@ struct lq_store_ops {
 	int (*events_insert)(lq_store *s, lq_event *ev, size_t n,
 			     lq_error *err);
 	void (*events_recent)(lq_store *s, int on);      /* NULL: ignored */
-	int (*events_fold_step)(lq_store *s, int64_t min_rows, int *more,
-				lq_error *err);           /* NULL: nothing */
+	int (*events_fold_step)(lq_store *s, int64_t min_rows, int64_t *moved,
+				int *more, lq_error *err); /* NULL: nothing */
 	int (*cache_size)(lq_store *s, int64_t kib, lq_error *err);
 	int (*lead_events)(lq_store *s, int64_t lead_id, lq_event **out,
 			   size_t *n, lq_error *err);

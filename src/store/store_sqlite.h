@@ -109,6 +109,7 @@ enum sq_stmt {
 	SQ_COUNTER_NEXT,
 	SQ_COUNTER_GET,
 	SQ_COUNTER_SET,
+	SQ_RECENT_COUNT_ADD,
 	SQ_FOLD_STATE,
 	SQ_FOLD_BOUND,
 	SQ_FOLD_MOVE,
@@ -137,13 +138,6 @@ enum sq_stmt {
 	"s.engagement, s.score, s.scored_at, s.disqualified_by, s.state"
 #define SQ_SCORE_NCOLS 10
 #define SQ_EVENT_COLS "e.id, e.lead_id, e.msg_id, e.type, e.at, e.props"
-/* A row e of events_recent that counts (is not in events_main yet): the
- * fold under way (store_sqlite_fold.c) has not moved it. Migration 8's
- * view events says the same. */
-#define SQ_EVENT_LIVE \
-	"NOT (e.rowid <= (SELECT coalesce(max(value), 0) FROM counters" \
-	" WHERE name = 'events_fold_rowid') AND e.lead_id < (SELECT" \
-	" coalesce(max(value), 0) FROM counters WHERE name = 'events_fold_lead'))"
 #define SQ_TASK_COLS "id, lead_id, owner, due, text, created_at, done_at"
 #define SQ_OUTBOX_COLS \
 	"id, delivery_id, webhook_id, url, secret, event, lead_id, payload, " \
@@ -329,10 +323,12 @@ int lq_store_sqlite_stage_history(lq_store *s, int64_t lead_id,
 				  lq_error *err);
 int lq_store_sqlite_count(lq_store *s, lq_store_counts *out, lq_error *err);
 int lq_store_sqlite_gauges(lq_store *s, lq_store_gauges *out, lq_error *err);
-/* store_sqlite_fold.c */
+/* store_sqlite_fold.c; recent_count_add: n rows more (or fewer) in
+ * events_recent, in the transaction that added (deleted) them. */
+int lq_store_sqlite_recent_count_add(lq_sqlite *q, int64_t n, lq_error *err);
 void lq_store_sqlite_events_recent(lq_store *s, int on);
 int lq_store_sqlite_events_fold_step(lq_store *s, int64_t min_rows,
-				     int *more, lq_error *err);
+				     int64_t *moved, int *more, lq_error *err);
 int lq_store_sqlite_events_recent_rows(lq_store *s, int64_t *rows,
 				       int *folding, lq_error *err);
 int lq_store_sqlite_answer_set(lq_store *s, int64_t lead_id, int cycle,

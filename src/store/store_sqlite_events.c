@@ -311,6 +311,8 @@ static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
 		rc = insert_one(q, &ev[keys[k].i], &meta[keys[k].i], err);
 	}
 	free(keys);
+	if (rc == 0 && q->events_recent)
+		rc = lq_store_sqlite_recent_count_add(q, (int64_t)m, err);
 	return rc;
 }
 

@@ -505,6 +505,9 @@ int lq_store_sqlite_lead_erase(lq_store *s, int64_t lead_id, lq_error *err)
 		if (sq_bind_int(st, 1, lead_id))
 			return lq_store_sqlite_fail(q, st, err, "erase a lead");
 		rc = lq_store_sqlite_run(q, st, err, "erase a lead");
+		if (rc == 0 && steps[i] == SQ_ERASE_EVENTS_RECENT)
+			rc = lq_store_sqlite_recent_count_add(
+				q, -sqlite3_changes64(q->db), err);
 		if (rc)
 			return rc;
 	}

@@ -112,11 +112,12 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	[SQ_EVENT_ADD] =
 		"INSERT OR IGNORE INTO events_main (lead_id, at, id, type, props, "
 		"msg_id, msg_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	/* The same row appended to events_recent (migration 8): the
-	 * server's live writes (lq_store_events_recent). */
+	/* The same row in events_recent (migration 8): the server's
+	 * writes (lq_store_events_recent). */
 	[SQ_EVENT_ADD_RECENT] =
 		"INSERT OR IGNORE INTO events_recent (lead_id, at, id, type, "
-		"props, msg_id, msg_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"props, msg_id, msg_hash) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, 0))",
 	/* Walks the index events_lead_msg (migration 7); without
 	 * statistics the planner would take the primary key's range of
 	 * the lead, every event of it read. */
@@ -124,7 +125,7 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"SELECT msg_id FROM events_main INDEXED BY events_lead_msg "
 		"WHERE lead_id = ?1 AND msg_hash = ?2 "
 		"UNION ALL "
-		"SELECT msg_id FROM events_recent INDEXED BY events_recent_lead "
+		"SELECT msg_id FROM events_recent "
 		"WHERE lead_id = ?1 AND msg_hash = ?2",
 	[SQ_EVENT_ID_GET] =
 		"SELECT value FROM counters WHERE name = 'event_id'",
@@ -133,12 +134,12 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"ON CONFLICT (name) DO UPDATE SET "
 		"value = max(value, excluded.value)",
 	/* A range of the clustered primary key and the lead's recent
-	 * rows not folded yet, sorted together (a lead's events are few). */
+	 * rows, sorted together (a lead's events are few). */
 	[SQ_LEAD_EVENTS] =
 		"SELECT " SQ_EVENT_COLS " FROM events_main e WHERE e.lead_id = ?1 "
 		"UNION ALL "
 		"SELECT " SQ_EVENT_COLS " FROM events_recent e "
-		"WHERE e.lead_id = ?1 AND " SQ_EVENT_LIVE " "
+		"WHERE e.lead_id = ?1 "
 		"ORDER BY 5, 1",
 	/* Walks the table in primary-key order: no sort step. */
 
@@ -157,7 +158,7 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		" WHERE e.lead_id >= ?1 AND e.lead_id < ?2"
 		" UNION ALL"
 		" SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events_recent e"
-		" WHERE e.lead_id >= ?1 AND e.lead_id < ?2 AND " SQ_EVENT_LIVE
+		" WHERE e.lead_id >= ?1 AND e.lead_id < ?2"
 		" ORDER BY 2, 4, 1",
 	[SQ_LEAD_ID_MAX] = "SELECT max(id) FROM leads",
 	[SQ_BEGIN_READ] = "BEGIN DEFERRED",
@@ -276,7 +277,7 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"SELECT (SELECT count(*) FROM accounts),"
 		" (SELECT count(*) FROM leads),"
 		" (SELECT count(*) FROM events_main)"
-		" + (SELECT count(*) FROM events_recent e WHERE " SQ_EVENT_LIVE "),"
+		" + (SELECT count(*) FROM events_recent),"
 		" (SELECT count(*) FROM stage_changes),"
 		" (SELECT count(*) FROM models),"
 		" (SELECT count(*) FROM scores),"
@@ -394,37 +395,39 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"RETURNING value - 1",
 	[SQ_COUNTER_GET] = "SELECT value FROM counters WHERE name = ?1",
 
-	/* The fold (store_sqlite_fold.c, migration 8). Its state: the
-	 * last rowid it moves (0: none under way), the first lead not
-	 * moved yet (INT64_MAX: all moved, the rows being deleted), the
-	 * recent rows' first and last rowid (rows are appended, and
-	 * deleted from the front, or one lead at a time by an erase),
-	 * the next event id (how many events were ever stored). */
+	/* Recent events (store_sqlite_fold.c, migration 8): how many
+	 * there are, kept in the transactions that change them (a count(*)
+	 * would read the whole table). */
+	[SQ_RECENT_COUNT_ADD] =
+		"INSERT INTO counters (name, value) VALUES ('events_recent', ?1) "
+		"ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+	/* The fold's state: the first lead not moved by the fold under way
+	 * (-1: none), the recent rows, every event ever stored (the next
+	 * event id). */
 	[SQ_FOLD_STATE] =
-		"SELECT (SELECT coalesce(max(value), 0) FROM counters"
-		"        WHERE name = 'events_fold_rowid'),"
+		"SELECT (SELECT coalesce(max(value), -1) FROM counters"
+		"        WHERE name = 'events_fold_next'),"
 		" (SELECT coalesce(max(value), 0) FROM counters"
-		"  WHERE name = 'events_fold_lead'),"
-		" (SELECT coalesce(min(rowid), 0) FROM events_recent),"
-		" (SELECT coalesce(max(rowid), 0) FROM events_recent),"
+		"  WHERE name = 'events_recent'),"
 		" (SELECT coalesce(max(value), 0) FROM counters"
 		"  WHERE name = 'event_id')",
-	/* The lead ?3 rows (in lead order) after the first lead ?1 not
-	 * moved: where a slice of about ?3 rows ends. */
+	/* The lead ?2 rows after the first lead ?1 not moved: where a
+	 * slice of about ?2 rows ends (a walk of the table's key). */
 	[SQ_FOLD_BOUND] =
-		"SELECT lead_id FROM events_recent INDEXED BY events_recent_lead"
-		" WHERE lead_id >= ?1 AND rowid <= ?2"
-		" ORDER BY lead_id LIMIT 1 OFFSET ?3",
+		"SELECT lead_id FROM events_recent WHERE lead_id >= ?1"
+		" ORDER BY lead_id LIMIT 1 OFFSET ?2",
 	/* Sorted by the clustered key: the slice's pages of events_main
-	 * are walked forward, once. */
+	 * are walked forward, once; the slice is one range of
+	 * events_recent's key, read and deleted in place. */
 	[SQ_FOLD_MOVE] =
 		"INSERT INTO events_main (lead_id, at, id, type, props, msg_id,"
 		" msg_hash)"
-		" SELECT lead_id, at, id, type, props, msg_id, msg_hash"
-		" FROM events_recent INDEXED BY events_recent_lead"
-		" WHERE lead_id >= ?1 AND lead_id < ?2 AND rowid <= ?3"
+		" SELECT lead_id, at, id, type, props, msg_id,"
+		"  CASE WHEN msg_id IS NULL THEN NULL ELSE msg_hash END"
+		" FROM events_recent WHERE lead_id >= ?1 AND lead_id < ?2"
 		" ORDER BY lead_id, at, id",
-	[SQ_FOLD_DELETE] = "DELETE FROM events_recent WHERE rowid <= ?1",
+	[SQ_FOLD_DELETE] =
+		"DELETE FROM events_recent WHERE lead_id >= ?1 AND lead_id < ?2",
 	[SQ_COUNTER_SET] =
 		"INSERT INTO counters (name, value) VALUES (?1, ?2) "
 		"ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -70,7 +70,8 @@ for _ in $(seq 600); do
 	sleep 0.1
 done
 steps=$(metric leadq_fold_steps_total)
-[ "${steps:-0}" -ge 6 ] && ok "folds ran while the events arrived ($steps slices)" ||
+moved=$(metric leadq_events_folded_total)
+[ "${steps:-0}" -ge 6 ] && ok "folds ran while the events arrived ($steps slices, $moved events moved)" ||
 	not_ok "folds ran while the events arrived" "leadq_fold_steps_total ${steps:-none}"
 check_eq "$views_ok" 1 "during the folds the view events counted each event once"
 recent=$(sqlite3 "$LEADQ_DB" "select count(*) from events_recent")
@@ -78,6 +79,7 @@ main=$(sqlite3 "$LEADQ_DB" "select count(*) from events_main")
 [ "$main" -gt 0 ] && [ "$recent" -lt "$main" ] && ok "most events folded ($main clustered, $recent recent)" ||
 	not_ok "most events folded" "$main clustered, $recent recent"
 check_eq "$(metric leadq_events_recent)" "$recent" "leadq_events_recent tells the recent rows"
+check_eq "$moved" "$main" "leadq_events_folded_total counts the events moved"
 kill "$spid"
 wait "$spid" 2>/dev/null
 
