@@ -29,9 +29,10 @@ static const char serve_help[] =
 	"  --inbox-max-mb   tracking requests are answered 503 (Retry-After: 1)\n"
 	"               while the tracking inbox holds this many MB the server\n"
 	"               has not applied yet (default 1024; 0: no limit)\n"
-	"  --fold-min-rows  events the server stores are appended, then moved\n"
-	"               into the table clustered by lead in bulk once there are\n"
-	"               this many and an eighth of all events (default 65536)\n"
+	"  --fold-min-rows  events the server stores wait in a small table and\n"
+	"               are moved into the one clustered by lead in bulk once\n"
+	"               there are this many and an eighth of all events\n"
+	"               (default 65536)\n"
 	"With --now (or LEADQ_NOW) the server's clock stands still at that time.\n"
 	"SIGINT/SIGTERM: stop accepting, finish requests in flight, commit, exit.\n";
 

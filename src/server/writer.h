@@ -79,7 +79,7 @@ struct lq_writer_job {
 /* Open the writer's own service on db and start its thread. clock gives
  * `now` for each batch; cp (may be NULL: the writer then keeps SQLite's
  * automatic checkpoint) checkpoints the WAL for it. The events the writer
- * stores are appended to the recent events and folded into the table
+ * stores go to the recent events and are folded into the table
  * clustered by lead a slice at a time, between inbox passes, once there
  * are fold_min_rows of them (0: LQ_WRITER_FOLD_MIN_ROWS) and an eighth of
  * all events (lq_store_events_fold_step). */

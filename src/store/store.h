@@ -119,11 +119,10 @@ int lq_store_events_dups(lq_store *s, lq_event *ev, size_t n,
 			 unsigned char *dup, lq_error *err);
 int lq_store_events_insert(lq_store *s, lq_event *ev, size_t n,
 			   lq_error *err);
-/* Events this connection stores from now on are appended to the recent
- * events instead of being written into the table clustered by lead, and
- * moved there later, many per page, by lq_store_events_fold_step: a
- * stream of events spread over many leads costs a fraction of the
- * writes. Every read and duplicate lookup sees both, on every
+/* Events this connection stores from now on go to the recent events (a
+ * small table) instead of the table clustered by lead, and are moved
+ * there later, many per page, by lq_store_events_fold_step: a stream of
+ * events spread over many leads costs a fraction of the writes. Every read and duplicate lookup sees both, on every
  * connection. The server's writer turns it on. */
 void lq_store_events_recent(lq_store *s, int on);
 /* One step of the fold of the recent events, its own transaction

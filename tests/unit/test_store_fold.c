@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "core/buf.h"
+#include "store/store_sqlite.h"
 #include "test_store_fixture.h"
 
 #define NLEADS 300
@@ -285,6 +286,37 @@ static void test_fold_with_arrivals_and_erase(void **state)
 	free(got);
 }
 
+/* The bulk walk (rescore, learning, backtests) merges the clustered
+ * range, read in its key order, with the recent rows of the range,
+ * sorted apart: no sort of the big table. */
+static void test_range_walk_merges(void **state)
+{
+	fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	lq_buf plan = LQ_BUF_INIT;
+	char *sql = lq_xstrdup("EXPLAIN QUERY PLAN ");
+	size_t n = strlen(sql) + strlen(lq_store_sqlite_sql[SQ_EVENTS_RANGE]) + 1;
+	sql = lq_xrealloc(sql, n);
+	strcat(sql, lq_store_sqlite_sql[SQ_EVENTS_RANGE]);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		lq_buf_adds(&plan, (const char *)sqlite3_column_text(st, 3));
+		lq_buf_addc(&plan, '\n');
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	const char *p = lq_buf_str(&plan);
+	assert_non_null(strstr(p, "MERGE (UNION ALL)"));
+	const char *sort = strstr(p, "TEMP B-TREE");
+	assert_non_null(sort);
+	assert_non_null(strstr(p, "RIGHT PART OF ORDER BY"));
+	assert_null(strstr(sort + 1, "TEMP B-TREE"));   /* one sort only */
+	lq_buf_free(&plan);
+	free(sql);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +325,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fold_moves_everything_once,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fold_with_arrivals_and_erase,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_range_walk_merges,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
