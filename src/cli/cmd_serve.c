@@ -3,6 +3,7 @@
  * dashboard until SIGINT/SIGTERM.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,13 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 	if ((rc = lq_cli_open(cli, 0, &check)))
 		return rc;
 	lq_service_close(check);
+	/* No fastbins: a tracking request decodes its body into a cJSON
+	 * tree of hundreds of small blocks and frees it, on each request
+	 * thread; glibc parks them in fastbins and consolidates them at the
+	 * next larger request (malloc_consolidate), ~18% of those threads'
+	 * CPU under /v1/batch. Without them: ~10% more batches answered
+	 * (docs/performance.md, http-track, session 8). */
+	mallopt(M_MXFAST, 0);
 	lq_error_clear(&err);
 	rc = lq_server_run(&o, &err) ? lq_cli_fail(&err) : 0;
 	if (o.log)
