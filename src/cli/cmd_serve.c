@@ -136,9 +136,10 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 	lq_service_close(check);
 	/* No fastbins: a tracking request decodes its body into a cJSON
 	 * tree of hundreds of small blocks and frees it, on each request
-	 * thread; glibc parks them in fastbins and consolidates them at the
-	 * next larger request (malloc_consolidate), ~18% of those threads'
-	 * CPU under /v1/batch. Without them: ~10% more batches answered
+	 * thread; malloc and free took ~18% of those threads' CPU under
+	 * /v1/batch, glibc parking the blocks in fastbins and consolidating
+	 * them at the next larger request (malloc_consolidate). Without
+	 * fastbins: ~10% more requests answered, batches and single events
 	 * (docs/performance.md, http-track, session 8). */
 	mallopt(M_MXFAST, 0);
 	lq_error_clear(&err);
