@@ -113,8 +113,8 @@ static int on_range(lq_sqlite *q, int which, int64_t from, int64_t end,
 }
 
 /* Move and delete one slice (*moved: its rows); the fold ends with the
- * last. */
-static int fold_slice(lq_sqlite *q, int64_t from, int64_t *moved,
+ * last (*more 0). */
+static int fold_slice(lq_sqlite *q, int64_t from, int64_t *moved, int *more,
 		      lq_error *err)
 {
 	int64_t end = INT64_MAX;
@@ -129,6 +129,7 @@ static int fold_slice(lq_sqlite *q, int64_t from, int64_t *moved,
 	}
 	if (rc == 0)
 		rc = set_next_lead(q, end == INT64_MAX ? NO_FOLD : end, err);
+	*more = rc == 0 && end != INT64_MAX;
 	return rc;
 }
 
@@ -146,11 +147,7 @@ static int fold_once(lq_sqlite *q, int64_t min_rows, int64_t *moved,
 		}
 		f.next_lead = 0;
 	}
-	rc = fold_slice(q, f.next_lead, moved, err);
-	if (rc == 0)
-		rc = read_state(q, &f, err);
-	*more = rc == 0 && f.next_lead != NO_FOLD;
-	return rc;
+	return fold_slice(q, f.next_lead, moved, more, err);
 }
 
 int lq_store_sqlite_events_fold_step(lq_store *s, int64_t min_rows,

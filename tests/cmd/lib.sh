@@ -52,6 +52,20 @@ sql() { sqlite3 "$LEADQ_DB" "$1"; }
 
 done_testing() { echo "1..$tap_n"; }
 
+# start_server ARGS...: `leadq serve` on a free loopback port in the
+# background with ARGS; sets spid, port, url and adds spid to $pids (the
+# test's EXIT trap kills them). stderr goes to $work/server.err.
+start_server() {
+	rm -f "$work/port"
+	"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/port" --quiet "$@" \
+		2>>"$work/server.err" &
+	spid=$!
+	pids="${pids:-} $spid"
+	for _ in $(seq 250); do [ -s "$work/port" ] && break; sleep 0.02; done
+	port=$(cat "$work/port" 2>/dev/null)
+	url=http://127.0.0.1:$port
+}
+
 # gen_data ARGS...: build bench/gen.c and generate a data set into
 # $work/data (leads.csv, events.ndjson...) with ARGS, at $LEADQ_NOW; a
 # generator that does not build ends the test.

@@ -47,15 +47,6 @@ fi
 rand_ms() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
-start_server() { # sets $port and $spid
-	rm -f "$work/port"
-	"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/port" --quiet \
-		--fold-min-rows 300 2>>"$work/server.err" &
-	spid=$!
-	pids="$pids $spid"
-	for _ in $(seq 250); do [ -f "$work/port" ] && break; sleep 0.02; done
-	port=$(cat "$work/port" 2>/dev/null)
-}
 
 lq init
 lq model apply "$data/model_lifecycle.yaml"
@@ -72,7 +63,7 @@ rounds=4
 : >"$work/acked"
 : >"$work/replay"
 for r in $(seq 1 $rounds); do
-	start_server
+	start_server --fold-min-rows 300
 	if [ -z "$port" ]; then
 		not_ok "round $r: the server starts on the database the last kill left" "$(tail -5 "$work/server.err")"
 		break
@@ -101,7 +92,7 @@ for r in $(seq 1 $rounds); do
 	check_eq "$(sql 'pragma integrity_check')" "ok" "round $r: integrity_check passes after the kill"
 	# What was acknowledged and not applied yet waits in the inbox: the
 	# next start applies it (an API read waits for that).
-	start_server
+	start_server --fold-min-rows 300
 	status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ingest" "http://127.0.0.1:$port/api/me")
 	kill -TERM "$spid"
 	wait "$spid"
@@ -124,7 +115,7 @@ done
 # The last restart: re-send everything never acknowledged, stop cleanly.
 # (A re-sent message is the same message: same messageId, same userId -
 # messages count once per lead - so every round sends as one user.)
-start_server
+start_server --fold-min-rows 300
 comm -23 <(sort -u "$work/sent") <(sort -u "$work/acked") >"$work/replay"
 unsure=$(wc -l <"$work/replay")
 "$loadgen" --port "$port" --key "$ingest" --prefix "final" --conns 4 --seconds 0.01 \

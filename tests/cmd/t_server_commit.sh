@@ -14,15 +14,6 @@ loadgen="$(dirname "$LEADQ")/tests/tools/loadgen"
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
-start_server() { # ARGS...: sets url, port, spid
-	rm -f "$work/port"
-	"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/port" --quiet "$@" 2>>"$work/server.err" &
-	spid=$!
-	pids="$pids $spid"
-	for _ in $(seq 250); do [ -s "$work/port" ] && break; sleep 0.02; done
-	port=$(cat "$work/port")
-	url=http://127.0.0.1:$port
-}
 metric() { # NAME: its value from /metrics
 	curl -s -H "Authorization: Bearer $admin" "$url/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 }

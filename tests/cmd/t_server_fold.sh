@@ -41,13 +41,7 @@ lq model apply "$bench/model.yaml"
 lq import leads "$work/data/leads.csv"
 admin=$("$LEADQ" key create --role admin --name fold 2>/dev/null | tail -n 1)
 ingest=$("$LEADQ" key create --role ingest --name fold 2>/dev/null | tail -n 1)
-rm -f "$work/port"
-"$LEADQ" serve --listen 127.0.0.1:0 --port-file "$work/port" --quiet \
-	--fold-min-rows 2000 2>>"$work/server.err" &
-spid=$!
-pids="$pids $spid"
-for _ in $(seq 250); do [ -s "$work/port" ] && break; sleep 0.02; done
-url=http://127.0.0.1:$(cat "$work/port")
+start_server --fold-min-rows 2000
 metric() { curl -s -H "Authorization: Bearer $admin" "$url/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
 
 sed -e 's/^{"id":\("[^"]*"\),"lead":\("[^"]*"\),"type":\("[^"]*"\),"at":\("[^"]*"\)/{"type":"track","messageId":\1,"userId":\2,"event":\3,"timestamp":\4/' \
