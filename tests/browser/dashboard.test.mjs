@@ -119,20 +119,25 @@ test('sign in with a sales key: role shown, queue best first, no model link', as
 // build of the server gets a larger one). Most of it is the server's answer
 // to /api/queue, so on a machine busier than its cores (other suites,
 // fuzzers) only the dashboard's own share (the rest) is held to 100 ms and
-// the total is reported. Up to 10 loads; the best counts.
+// the total is reported. Each load opens the queue from a blank tab, as a
+// rep does: a reload would also time the browser tearing down the previous
+// queue (10-40 ms on a 2-core machine), which is not this page's first
+// paint. Up to 10 loads, until one meets both budgets; the best counts.
 const BUDGET = Number(process.env.LEADQ_PAINT_BUDGET_MS || 200);
 const OWN_BUDGET = BUDGET / 2;
 test(`queue first paint under ${BUDGET} ms`, async () => {
   const seen = [];
   for (let i = 0; i < 10; i++) {
-    await page.reload();
+    await page.goto('about:blank');
+    await page.goto(`${URL_}/#/queue`);
     await page.locator('#queue-table tbody tr').first().waitFor();
     seen.push(await page.evaluate(() => {
       const q = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/queue'));
       return { paint: performance.getEntriesByName('leadq:queue-painted')[0]?.startTime,
         server: q ? q.responseEnd - q.requestStart : 0 };
     }));
-    if (i >= 2 && seen.at(-1).paint < BUDGET) break;
+    const last = seen.at(-1);
+    if (i >= 2 && last.paint < BUDGET && last.paint - last.server < OWN_BUDGET) break;
   }
   const load = loadavg()[0], busy = load > cpus().length;
   console.log(`# queue first paint: ${seen.map((t) => `${t.paint.toFixed(0)} ms (server ${t.server.toFixed(0)})`).join(', ')}; load ${load.toFixed(1)}`);
