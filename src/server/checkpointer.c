@@ -68,6 +68,7 @@ static void report(const lq_error *err, const char *what)
 static void *checkpointer_main(void *arg)
 {
 	lq_checkpointer *cp = arg;
+	pthread_setname_np(pthread_self(), "lq-checkpoint"); /* top -H, perf */
 	while (next_round(cp)) {
 		lq_error err;
 		lq_error_clear(&err);

@@ -53,6 +53,7 @@ static int stopping(lq_deliverer *d)
 static void *deliverer_main(void *arg)
 {
 	lq_deliverer *d = arg;
+	pthread_setname_np(pthread_self(), "lq-deliver"); /* top -H, perf */
 	while (!stopping(d)) {
 		lq_deliver_report rep;
 		lq_error err;

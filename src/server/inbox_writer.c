@@ -141,6 +141,7 @@ static void run_group(lq_inbox_writer *iw, lq_inbox_job *list)
 static void *inbox_writer_main(void *arg)
 {
 	lq_inbox_writer *iw = arg;
+	pthread_setname_np(pthread_self(), "lq-inbox"); /* top -H, perf */
 	for (;;) {
 		pthread_mutex_lock(&iw->lock);
 		while (!iw->head && !iw->stopping)

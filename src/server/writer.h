@@ -143,6 +143,8 @@ typedef struct lq_writer_stats {
 	uint64_t inbox_pending; /* rows acknowledged, not applied yet */
 	uint64_t fold_steps;    /* slices of folds of recent events */
 	uint64_t folded;        /* recent events moved by them */
+	uint64_t pass_size;     /* the next inbox pass's limit, in requests
+				   and events (grows while behind) */
 } lq_writer_stats;
 void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out);
 
