@@ -66,7 +66,7 @@ const char *lq_json_skip_value(const char *p, const char *end)
 }
 
 /* *pos is at the object's '{' on the first call, then past a value. */
-int lq_json_next_member(const char **pos, const char *end, lq_json_member *m)
+int lq_json_member_start(const char **pos, const char *end, lq_json_member *m)
 {
 	const char *p = lq_json_ws(*pos, end);
 	if (p >= end)
@@ -90,6 +90,16 @@ int lq_json_next_member(const char **pos, const char *end, lq_json_member *m)
 	if (p >= end || *p++ != ':')
 		return -1;
 	m->value = lq_json_ws(p, end);
+	m->value_end = NULL;
+	*pos = m->value;
+	return 1;
+}
+
+int lq_json_next_member(const char **pos, const char *end, lq_json_member *m)
+{
+	int rc = lq_json_member_start(pos, end, m);
+	if (rc != 1)
+		return rc;
 	if (!(m->value_end = lq_json_skip_value(m->value, end)))
 		return -1;
 	*pos = m->value_end;

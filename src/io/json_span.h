@@ -29,5 +29,8 @@ typedef struct lq_json_member {
  * ('{', whitespace before it allowed); each call fills m and returns 1,
  * 0 after the last member, -1 when the text is not what was expected. */
 int lq_json_next_member(const char **pos, const char *end, lq_json_member *m);
+/* The same up to the member's value: m->value set, m->value_end NULL and
+ * *pos at the value, which the caller walks (or skips) itself. */
+int lq_json_member_start(const char **pos, const char *end, lq_json_member *m);
 
 #endif

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -110,6 +111,22 @@ static int json_error(lq_error *err, const char *line, const char *at)
 	return LQ_EINVAL;
 }
 
+/* Past the ASCII bytes from i: eight at a time while none has its high
+ * bit set (most of a JSON body is ASCII). */
+static size_t ascii_run_end(const unsigned char *u, size_t i, size_t len)
+{
+	uint64_t eight;
+	while (len - i >= 8) {
+		memcpy(&eight, u + i, 8);
+		if (eight & UINT64_C(0x8080808080808080))
+			break;
+		i += 8;
+	}
+	while (i < len && u[i] < 0x80)
+		i++;
+	return i;
+}
+
 size_t lq_rec_utf8_bad(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -120,7 +137,7 @@ size_t lq_rec_utf8_bad(const char *s, size_t len)
 		size_t n;
 		unsigned lo = 0x80, hi = 0xBF;   /* range of the second byte */
 		if (c < 0x80) {
-			i++;
+			i = ascii_run_end(u, i + 1, len);
 			continue;
 		}
 		if (c >= 0xC2 && c <= 0xDF)
@@ -152,34 +169,45 @@ size_t lq_rec_utf8_bad(const char *s, size_t len)
 	return len;
 }
 
+/* Where the first \u0000 escape starts in s[0, n) (its backslash), or n.
+ * A backslash escapes the next character, so it is one when it ends an
+ * odd run of backslashes. Outside strings a backslash is not JSON at
+ * all (cJSON refuses it), so strings need not be told apart. The escape
+ * may end past n, not past len. */
+static size_t first_nul_escape(const char *s, size_t n, size_t len)
+{
+	const char *p = s, *end = s + n;
+	while ((p = memchr(p, '\\', (size_t)(end - p)))) {
+		const char *q = p;
+		while (q < end && *q == '\\')
+			q++;
+		if (((q - p) & 1) && (size_t)(q - s) + 5 <= len &&
+		    memcmp(q, "u0000", 5) == 0)
+			return (size_t)(q - 1 - s);
+		if (q >= end)
+			break;
+		p = q;
+	}
+	return n;
+}
+
 /* Refuse what cJSON would take but C strings cannot hold: bytes that are
- * not UTF-8, NUL bytes and \u0000 escapes inside strings. */
+ * not UTF-8, NUL bytes and \u0000 escapes. */
 static int check_json_text(const char *line, size_t len, lq_error *err)
 {
 	size_t bad = lq_rec_utf8_bad(line, len);
-	int nul = 0, in_str = 0;
+	const char *nul_byte = memchr(line, '\0', bad);
+	size_t nul = nul_byte ? (size_t)(nul_byte - line) : bad;
 
-	for (size_t i = 0; i < bad; i++) {
-		if (line[i] == '\0') {
-			nul = 1;
-		} else if (line[i] == '"') {
-			in_str = !in_str;
-		} else if (in_str && line[i] == '\\') {
-			nul = len - i >= 6 && memcmp(line + i + 1, "u0000", 5) == 0;
-			if (!nul)
-				i++;   /* skip the escaped character */
-		}
-		if (nul) {
-			bad = i;
-			break;
-		}
-	}
-	if (bad == len)
-		return 0;
-	if (nul)
-		lq_rec_fail(err, NULL, "NUL byte at column %zu", bad + 1);
-	else
+	nul = first_nul_escape(line, nul, len);
+	if (nul < bad) {
+		lq_rec_fail(err, NULL, "NUL byte at column %zu", nul + 1);
+		bad = nul;
+	} else if (bad < len) {
 		lq_rec_fail(err, NULL, "invalid UTF-8 at column %zu", bad + 1);
+	} else {
+		return 0;
+	}
 	if (err)
 		err->col = (int)bad + 1;
 	return LQ_EINVAL;

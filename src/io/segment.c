@@ -85,7 +85,6 @@ static void msg_init(lq_seg_msg *msg, lq_seg_type type)
 	memset(msg, 0, sizeof *msg);
 	msg->type = type;
 	lq_event_init(&msg->event);
-	lq_leadrec_init(&msg->traits);
 }
 
 static void msg_free(lq_seg_msg *msg)
@@ -95,7 +94,8 @@ static void msg_free(lq_seg_msg *msg)
 	free(msg->previous_id);
 	free(msg->group_id);
 	lq_event_free(&msg->event);
-	lq_leadrec_free(&msg->traits);
+	if (msg->has_traits)
+		lq_leadrec_free(&msg->traits);
 }
 
 void lq_seg_batch_free(lq_seg_batch *b)
@@ -202,6 +202,9 @@ static int msg_traits(const cJSON *o, lq_seg_msg *msg, lq_error *err)
 {
 	const cJSON *traits, *ctx;
 	int rc = lq_seg_obj(get(o, "traits"), "traits", &traits, err);
+
+	lq_leadrec_init(&msg->traits);   /* most messages have none */
+	msg->has_traits = 1;
 
 	if (rc)
 		return rc;

@@ -81,7 +81,9 @@ typedef struct lq_seg_msg {
 	char *group_id;       /* group */
 	lq_event event;       /* at and msg_id always; type and props for
 				 track, page and screen (ids are 0) */
-	lq_lead_input traits; /* identify: lead and account; group: account */
+	lq_lead_input traits; /* identify: lead and account; group: account;
+				 set up only for those two (has_traits) */
+	int has_traits;
 } lq_seg_msg;
 
 typedef struct lq_seg_batch {

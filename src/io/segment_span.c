@@ -15,19 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The value of the k-th member of the object at p: [*vs, *ve). */
-static int member_value(const char *p, const char *end, size_t k,
-			const char **vs, const char **ve)
+/* Where the value of the k-th member of the object at p starts: the
+ * members before it are skipped, the k-th value itself is not (it is the
+ * batch's array, walked once by array_sizes). */
+static const char *member_value(const char *p, const char *end, size_t k)
 {
 	lq_json_member m;
-	for (size_t i = 0; lq_json_next_member(&p, end, &m) == 1; i++) {
-		if (i == k) {
-			*vs = m.value;
-			*ve = m.value_end;
-			return 0;
-		}
-	}
-	return -1;
+	for (size_t i = 0; i < k; i++)
+		if (lq_json_next_member(&p, end, &m) != 1)
+			return NULL;
+	return lq_json_member_start(&p, end, &m) == 1 ? m.value : NULL;
 }
 
 /* Sizes of the n items of the array in [p, end). */
@@ -67,10 +64,9 @@ static void printed_sizes(const cJSON *arr, size_t *sizes, size_t n)
 void lq_segment_item_sizes(const char *body, size_t len, size_t member_index,
 			   const cJSON *arr, size_t *sizes, size_t n)
 {
-	const char *end = body + len, *vs, *ve;
+	const char *end = body + len, *vs = member_value(body, end, member_index);
 
-	if (member_value(body, end, member_index, &vs, &ve) == 0 &&
-	    array_sizes(vs, ve, sizes, n) == 0)
+	if (vs && array_sizes(vs, end, sizes, n) == 0)
 		return;
 	printed_sizes(arr, sizes, n);
 }

@@ -271,6 +271,27 @@ static void test_text_encoding(void **state)
 	assert_int_equal(decode("{\"lead\": \"L\\\\u0000\", \"type\": \"t\", "
 				"\"at\": \"2026-03-01\"}", NULL, &in, &err), 0);
 	assert_string_equal(in.lead_key, "L\\u0000");
+	/* three backslashes: an escaped one, then the escape of a NUL (the
+	 * column of its backslash) */
+	expect_error("{\"lead\": \"L\\\\\\u0000\", \"type\": \"t\"}", NULL,
+		     "NUL byte at column 14", NULL);
+	/* a cut escape is not a NUL: cJSON refuses it */
+	expect_error("{\"lead\": \"L\\u000", NULL, "invalid JSON", NULL);
+	/* the first bad byte wherever it falls in the runs of ASCII bytes the
+	 * scan takes eight at a time; a NUL byte or escape before it wins */
+	for (int at = 10; at < 40; at++) {
+		char line[64], want[64];
+		snprintf(line, sizeof line, "{\"lead\": \"%.*s\xff\"}", at - 10,
+			 "abcdefghijklmnopqrstuvwxyz0123456789");
+		snprintf(want, sizeof want, "invalid UTF-8 at column %d", at + 1);
+		assert_int_equal(decode(line, NULL, &in, &err), LQ_EINVAL);
+		assert_string_equal(err.msg, want);
+		line[at - 2] = '\0';
+		assert_int_equal(lq_eventrec_from_json(line, (size_t)at + 3, NULL,
+						       &in, &err), LQ_EINVAL);
+		snprintf(want, sizeof want, "NUL byte at column %d", at - 1);
+		assert_string_equal(err.msg, want);
+	}
 	/* UTF-8 itself is fine */
 	assert_int_equal(decode("{\"lead\": \"Jos\xc3\xa9\", \"type\": \"\xe2\x82\xac\", "
 				"\"at\": \"2026-03-01\"}", NULL, &in, &err), 0);
