@@ -15,7 +15,7 @@ static const char serve_help[] =
 	"usage: leadq serve [--listen HOST:PORT] [--threads N] [--rate N]\n"
 	"                   [--burst N] [--cors ORIGIN,...] [--port-file FILE]\n"
 	"                   [--access-log FILE|-] [--quiet] [--inbox-max-mb N]\n"
-	"                   [--fold-min-rows N]\n\n"
+	"                   [--fold-min-rows N] [--cache-mb N]\n\n"
 	"Serve the REST API (/api/...), the Segment-compatible tracking API\n"
 	"(/v1/...), the tracking snippet (/t.js), /healthz and /metrics.\n\n"
 	"  --listen     address to bind (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -34,6 +34,9 @@ static const char serve_help[] =
 	"               are moved into the one clustered by lead in bulk once\n"
 	"               there are this many and an eighth of all events\n"
 	"               (default 65536)\n"
+	"  --cache-mb   the page cache of the connection that applies tracking\n"
+	"               and writes, 1 to 16384 MiB (default 256; it fills\n"
+	"               only as pages are read)\n"
 	"With --now (or LEADQ_NOW) the server's clock stands still at that time.\n"
 	"SIGINT/SIGTERM: stop accepting, finish requests in flight, commit, exit.\n";
 
@@ -58,6 +61,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 		{"deliver-every", required_argument, 0, 'd'},
 		{"inbox-max-mb", required_argument, 0, 'i'},
 		{"fold-min-rows", required_argument, 0, 'f'},
+		{"cache-mb", required_argument, 0, 'm'},
 		{"help", no_argument, 0, 'h'}, {0}};
 	lq_server_opts o = {.listen = "127.0.0.1:8080", .db = cli->db, .threads = 4};
 	const char *log_path = NULL;
@@ -65,7 +69,7 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 	lq_error err;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:i:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:r:b:c:p:a:qd:i:f:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 't':
@@ -114,6 +118,15 @@ int lq_cmd_serve(lq_cli *cli, int argc, char **argv)
 				return lq_cli_usage("serve", "--fold-min-rows must be a "
 						    "whole number of at least 1");
 			o.fold_min_rows = (int64_t)rows;
+			break;
+		}
+		case 'm': {
+			double mb;
+			if (parse_double(optarg, &mb) || mb != (double)(int64_t)mb ||
+			    mb < 1 || mb > 16384)
+				return lq_cli_usage("serve", "--cache-mb must be a whole "
+						    "number of MiB, 1 to 16384");
+			o.cache_mib = (int)mb;
 			break;
 		}
 		case 'h': fputs(serve_help, stdout); return 0;

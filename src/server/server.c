@@ -586,8 +586,10 @@ static struct lq_server *server_new(const lq_server_opts *opts, lq_error *err)
 		server_free(s);
 		return NULL;
 	}
-	if (lq_writer_start(opts->db, writer_clock, s, s->checkpointer,
-			    opts->fold_min_rows, &s->writer, err)) {
+	lq_writer_opts wopts = {.fold_min_rows = opts->fold_min_rows,
+				.cache_mib = opts->cache_mib};
+	if (lq_writer_start(opts->db, writer_clock, s, s->checkpointer, &wopts,
+			    &s->writer, err)) {
 		s->writer = NULL;
 		server_free(s);
 		return NULL;

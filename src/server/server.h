@@ -35,6 +35,8 @@ typedef struct lq_server_opts {
 				      (0: LQ_INBOX_MAX_MB; < 0: no limit) */
 	int64_t fold_min_rows;     /* recent events before a fold starts
 				      (0: LQ_WRITER_FOLD_MIN_ROWS) */
+	int cache_mib;             /* the writer's page cache
+				      (0: LQ_WRITER_CACHE_MIB) */
 } lq_server_opts;
 
 /* Serve until SIGINT/SIGTERM. Returns 0 after a clean shutdown. */

@@ -73,11 +73,11 @@
 #define LQ_INBOX_PASS_MIN 2048
 #define LQ_INBOX_PASS_MAX 65536
 
-/* The writer's page cache (the service's connection): a pass touches
- * the pages of every lead it scores; 64 MiB (the CLI's) re-read most of
- * them from the OS at each pass, 256 MiB applied a backlog 9% faster
- * (1 GiB: 16%). The cache fills only as pages are read. */
-#define LQ_WRITER_CACHE_MIB 256
+/* The writer's page cache (LQ_WRITER_CACHE_MIB, `serve --cache-mb`): a
+ * pass touches the pages of every lead it scores; 64 MiB (the CLI's)
+ * re-read most of them from the OS at each pass, 256 MiB applied a
+ * backlog 9-20% faster (1 GiB: 16%), for ~200 MiB more resident once
+ * full (it fills only as pages are read). */
 
 typedef struct waiter {
 	pthread_mutex_t lock;
@@ -216,6 +216,7 @@ static int apply_inbox(lq_writer *w)
 		w->applied = rep.last_id > after ? rep.last_id : target;
 		w->pass_size = next_pass_size(w->pass_size, w->applied < w->appended);
 		w->stats.pass_size = w->pass_size;
+		w->stats.cache_bytes = (uint64_t)lq_store_cache_bytes(w->svc->store);
 		w->stats.inbox_applies++;
 		w->stats.inbox_requests += rep.requests;
 		w->stats.inbox_rejected += rep.rejected;
@@ -519,8 +520,8 @@ static void wal_hook(void *ctx, int pages)
 }
 
 int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
-		    lq_checkpointer *cp, int64_t fold_min_rows, lq_writer **out,
-		    lq_error *err)
+		    lq_checkpointer *cp, const lq_writer_opts *opts,
+		    lq_writer **out, lq_error *err)
 {
 	lq_writer *w = lq_xcalloc(1, sizeof *w);
 	int rc = lq_service_open(db, 0, clock(clock_ctx), &w->svc, err);
@@ -531,13 +532,13 @@ int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
 	w->clock = clock;
 	w->clock_ctx = clock_ctx;
 	w->cp = cp;
-	w->fold_min_rows = fold_min_rows > 0 ? fold_min_rows
-					     : LQ_WRITER_FOLD_MIN_ROWS;
+	w->fold_min_rows = opts->fold_min_rows > 0 ? opts->fold_min_rows
+						   : LQ_WRITER_FOLD_MIN_ROWS;
 	w->folding = 1;           /* finish a fold left under way */
 	w->pass_size = w->stats.pass_size = LQ_INBOX_PASS_MIN;
 	lq_store_events_recent(w->svc->store, 1);
-	rc = lq_store_cache_size(w->svc->store,
-				 (int64_t)LQ_WRITER_CACHE_MIB * 1024, err);
+	rc = lq_store_cache_size(w->svc->store, (int64_t)(opts->cache_mib > 0
+		? opts->cache_mib : LQ_WRITER_CACHE_MIB) * 1024, err);
 	if (rc == 0)
 		rc = lq_inbox_open(db, &w->ib, err);
 	if (rc == 0)

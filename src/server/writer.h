@@ -84,9 +84,16 @@ struct lq_writer_job {
  * are fold_min_rows of them (0: LQ_WRITER_FOLD_MIN_ROWS) and an eighth of
  * all events (lq_store_events_fold_step). */
 #define LQ_WRITER_FOLD_MIN_ROWS 65536
+/* The writer's page cache (its connection to the database): a pass reads
+ * the pages of every lead it scores. */
+#define LQ_WRITER_CACHE_MIB 256
+typedef struct lq_writer_opts {
+	int64_t fold_min_rows;    /* 0: LQ_WRITER_FOLD_MIN_ROWS */
+	int cache_mib;            /* 0: LQ_WRITER_CACHE_MIB */
+} lq_writer_opts;
 int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
-		    lq_checkpointer *cp, int64_t fold_min_rows, lq_writer **out,
-		    lq_error *err);
+		    lq_checkpointer *cp, const lq_writer_opts *opts,
+		    lq_writer **out, lq_error *err);
 
 /* Queue job; 0 when accepted (job->done will be called), LQ_ECONFLICT
  * when the writer is closed (done is not called). */
@@ -145,6 +152,8 @@ typedef struct lq_writer_stats {
 	uint64_t folded;        /* recent events moved by them */
 	uint64_t pass_size;     /* the next inbox pass's limit, in requests
 				   and events (grows while behind) */
+	uint64_t cache_bytes;   /* the writer's page cache in use, after
+				   the last inbox pass */
 } lq_writer_stats;
 void lq_writer_stats_get(lq_writer *w, lq_writer_stats *out);
 

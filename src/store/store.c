@@ -268,6 +268,11 @@ int lq_store_cache_size(lq_store *s, int64_t kib, lq_error *err)
 	return s->ops->cache_size ? s->ops->cache_size(s, kib, err) : 0;
 }
 
+int64_t lq_store_cache_bytes(lq_store *s)
+{
+	return s->ops->cache_bytes ? s->ops->cache_bytes(s) : 0;
+}
+
 int lq_store_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 			 size_t *n, lq_error *err)
 {

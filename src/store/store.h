@@ -139,6 +139,8 @@ int lq_store_event_check(const lq_event *e, lq_error *err);
 /* Size this connection's page cache for a bulk write: kib KiB, 0 for the
  * default (64 MiB). */
 int lq_store_cache_size(lq_store *s, int64_t kib, lq_error *err);
+/* Bytes this connection's page cache holds now (0 when unknown). */
+int64_t lq_store_cache_bytes(lq_store *s);
 /* Every event of a lead, oldest first (ties by id). Caller frees with
  * lq_events_free. */
 int lq_store_lead_events(lq_store *s, int64_t lead_id, lq_event **out,

@@ -59,6 +59,7 @@ struct lq_store_ops {
 	int (*events_fold_step)(lq_store *s, int64_t min_rows, int64_t *moved,
 				int *more, lq_error *err); /* NULL: nothing */
 	int (*cache_size)(lq_store *s, int64_t kib, lq_error *err);
+	int64_t (*cache_bytes)(lq_store *s);             /* NULL: 0 */
 	int (*lead_events)(lq_store *s, int64_t lead_id, lq_event **out,
 			   size_t *n, lq_error *err);
 	int (*leads_range)(lq_store *s, int64_t from, int64_t to,

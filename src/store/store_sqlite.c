@@ -425,6 +425,15 @@ static int sqlite_cache_size(lq_store *s, int64_t kib, lq_error *err)
 	return exec(q, sql, err, "size the page cache");
 }
 
+static int64_t sqlite_cache_bytes(lq_store *s)
+{
+	int used = 0, highwater = 0;
+	if (sqlite3_db_status(sq_handle(s)->db, SQLITE_DBSTATUS_CACHE_USED,
+			      &used, &highwater, 0) != SQLITE_OK)
+		return 0;
+	return used;
+}
+
 static void sqlite_rollback(lq_store *s)
 {
 	lq_sqlite *q = sq_handle(s);
@@ -535,6 +544,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.events_recent = lq_store_sqlite_events_recent,
 	.events_fold_step = lq_store_sqlite_events_fold_step,
 	.cache_size = sqlite_cache_size,
+	.cache_bytes = sqlite_cache_bytes,
 	.lead_events = lq_store_sqlite_lead_events,
 	.leads_range = lq_store_sqlite_leads_range,
 	.events_range = lq_store_sqlite_events_range,

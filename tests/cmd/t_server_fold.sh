@@ -8,7 +8,8 @@
 # hold the same events, each once, and the same score for every lead; a
 # rescore (`model apply`, from the stored events) must change none of
 # them; the view `events` counts each event once at any time. A backlog
-# found at start is applied in passes that double.
+# found at start is applied in passes that double, and --cache-mb bounds
+# the writer's page cache.
 source "$(dirname "$0")/lib.sh"
 export LEADQ_NOW=2026-03-01T00:00:00Z
 bench="$here/../../bench"
@@ -75,6 +76,7 @@ main=$(sqlite3 "$LEADQ_DB" "select count(*) from events_main")
 	not_ok "most events folded" "$main clustered, $recent recent"
 check_eq "$(metric leadq_events_recent)" "$recent" "leadq_events_recent tells the recent rows"
 check_eq "$moved" "$main" "leadq_events_folded_total counts the events moved"
+cache_default=$(metric leadq_writer_cache_bytes)
 kill "$spid"
 wait "$spid" 2>/dev/null
 
@@ -107,9 +109,18 @@ done >"$work/backlog.sql"
 sqlite3 "$LEADQ_DB-inbox" <"$work/backlog.sql"
 check_eq "$(sqlite3 "$LEADQ_DB-inbox" "select count(*) from inbox")" "$sent" "the backlog: $sent requests in the inbox (applied ones are deleted)"
 before=$(sqlite3 "$LEADQ_DB" "select count(*) from events")
-start_server --fold-min-rows 2000
+lq serve --cache-mb 0
+check_rc 2 "serve --cache-mb 0 is refused"
+check_err "cache-mb must be a whole number of MiB, 1 to 16384" "and says what it takes"
+start_server --fold-min-rows 2000 --cache-mb 2
 for _ in $(seq 600); do [ "$(metric leadq_inbox_pending)" = 0 ] && break; sleep 0.1; done
 check_eq "$(metric leadq_inbox_applied_total)" "$sent" "the backlog applied"
+# the writer's page cache: what the default let it hold, at most 2 MiB
+# (and SQLite's per-page headers) with --cache-mb 2
+cache_small=$(metric leadq_writer_cache_bytes)
+[ "${cache_default:-0}" -gt $((4 << 20)) ] && [ "${cache_small:-0}" -gt 0 ] &&
+	[ "${cache_small:-0}" -le $((5 << 19)) ] && ok "--cache-mb bounds the writer's page cache ($cache_default bytes by default, $cache_small with 2 MiB)" ||
+	not_ok "--cache-mb bounds the writer's page cache" "leadq_writer_cache_bytes ${cache_default:-none} by default, ${cache_small:-none} with --cache-mb 2"
 passes=$(metric leadq_inbox_applies_total)
 [ "${passes:-99}" -ge 4 ] && [ "${passes:-99}" -le 7 ] && ok "in passes that doubled ($passes passes for $sent requests)" ||
 	not_ok "in passes that doubled" "leadq_inbox_applies_total ${passes:-none} (a fixed 2,048 events a pass takes 29 or more)"
