@@ -8,14 +8,19 @@
  *   leadq-benchtool workmem DB NOW N         resident bytes per lead held
  *                                            for scoring (N leads loaded
  *                                            into a working set)
- *   leadq-benchtool append SRC_DB DST_DB     the ceiling: bare SQLite append
- *                                            of SRC_DB's event rows
+ *   leadq-benchtool append SRC_DB DST_DB     the ingest's ceiling: bare
+ *                                            SQLite append of SRC_DB's
+ *                                            event rows
+ *   leadq-benchtool scan DB THREADS          the rescore's ceiling: every
+ *                                            stored event row read back,
+ *                                            THREADS connections at once
  *   leadq-benchtool export DB NOW DIR        the learning matrix of `leadq
  *                                            learn` (outcome won, defaults)
  *                                            as DIR/matrix.svm + DIR/folds.txt,
  *                                            and leadq's fit on it timed
  */
 #include <malloc.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +217,110 @@ static int cmd_append(const char *src, const char *dst)
 	return 0;
 }
 
+/* ---- scan: the rescore's ceiling ------------------------------------------- */
+
+/*
+ * What any rescore reading events row by row from SQLite must do at the
+ * least: the rows of the rescore's own query (src/store/store_sqlite_sql.c,
+ * SQ_EVENTS_RANGE: both event tables, in (lead_id, at, id) order), 2,048
+ * lead ids at a time, every column fetched, nothing decoded or scored.
+ * Each thread has its own connection, maps the file as the rescore's
+ * readers do, reads in one read transaction and takes every THREADS-th
+ * range, as the rescore's preparing threads do.
+ */
+#define SCAN_SQL "SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events_main e" \
+	" WHERE e.lead_id >= ?1 AND e.lead_id < ?2 UNION ALL" \
+	" SELECT e.id, e.lead_id, e.type, e.at, e.props FROM events_recent e" \
+	" WHERE e.lead_id >= ?1 AND e.lead_id < ?2 ORDER BY 2, 4, 1"
+#define SCAN_RANGE 2048
+
+typedef struct scanner {
+	const char *db;
+	int index, count;
+	sqlite3_int64 max_id;
+	long rows;
+	sqlite3_int64 checksum;   /* keeps the reads from being optimised out */
+	int failed;
+} scanner;
+
+static void scan_range(scanner *sc, sqlite3_stmt *st, sqlite3_int64 from)
+{
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, from + SCAN_RANGE);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *type = sqlite3_column_text(st, 2);
+		const unsigned char *props = sqlite3_column_text(st, 4);
+		sc->checksum += sqlite3_column_int64(st, 0) +
+				sqlite3_column_int64(st, 1) +
+				sqlite3_column_int64(st, 3) +
+				sqlite3_column_bytes(st, 4) +
+				(type ? type[0] : 0) + (props ? props[0] : 0);
+		sc->rows++;
+	}
+	sqlite3_reset(st);
+}
+
+static void *scan_main(void *arg)
+{
+	scanner *sc = arg;
+	sqlite3 *db;
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_open_v2(sc->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA mmap_size = 2147418112; BEGIN", NULL, NULL,
+			 NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, SCAN_SQL, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "benchtool: scan %s: %s\n", sc->db, sqlite3_errmsg(db));
+		sc->failed = 1;
+	}
+	for (sqlite3_int64 from = (sqlite3_int64)sc->index * SCAN_RANGE;
+	     !sc->failed && from <= sc->max_id;
+	     from += (sqlite3_int64)sc->count * SCAN_RANGE)
+		scan_range(sc, st, from);
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return NULL;
+}
+
+static int cmd_scan(const char *db, int threads)
+{
+	scanner sc[16];
+	pthread_t tid[16];
+	sqlite3 *q;
+	sqlite3_stmt *st;
+	sqlite3_int64 max_id = 0, checksum = 0;
+	long rows = 0;
+	int failed = 0;
+
+	if (threads < 1 || threads > 16)
+		return fprintf(stderr, "benchtool: scan takes 1 to 16 threads\n"), 2;
+	if (sqlite3_open_v2(db, &q, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(q, "SELECT max(id) FROM leads", -1, &st, NULL) != SQLITE_OK)
+		return fprintf(stderr, "benchtool: cannot read %s\n", db), 1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		max_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(q);
+
+	double t0 = mono();
+	for (int i = 0; i < threads; i++) {
+		sc[i] = (scanner){.db = db, .index = i, .count = threads, .max_id = max_id};
+		pthread_create(&tid[i], NULL, scan_main, &sc[i]);
+	}
+	for (int i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		rows += sc[i].rows;
+		checksum += sc[i].checksum;
+		failed |= sc[i].failed;
+	}
+	double t = mono() - t0;
+	if (failed)
+		return 1;
+	printf("%ld %.3f %lld\n", rows, t, (long long)checksum);
+	return 0;
+}
+
 /* ---- export: the learning matrix ------------------------------------------ */
 
 /* The same steps as lq_service_learn (service/learn.c) with its defaults:
@@ -299,9 +408,11 @@ int main(int argc, char **argv)
 		return cmd_workmem(argv[2], argv[3], atol(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "append"))
 		return cmd_append(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "scan"))
+		return cmd_scan(argv[2], atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "export"))
 		return cmd_export(argv[2], argv[3], argv[4]);
 	fputs("usage: leadq-benchtool scores DB NOW | workmem DB NOW N | "
-	      "append SRC DST | export DB NOW DIR\n", stderr);
+	      "append SRC DST | scan DB THREADS | export DB NOW DIR\n", stderr);
 	return 2;
 }

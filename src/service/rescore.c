@@ -362,6 +362,8 @@ int lq_rescore_all(lq_service *svc, lq_apply_report *rep, lq_error *err)
 	int64_t max_id = 0;
 	int rc = lq_store_lead_id_max(svc->store, &max_id, err);
 
+	if (rc == 0)   /* every score is written: the queue ranked once */
+		rc = lq_store_scores_bulk(svc->store, 1, err);
 	wanted_init(&props, svc->model);
 	memset(threads, 0, sizeof threads);
 	while (rc == 0 && nthreads < PREPARERS &&
@@ -376,5 +378,7 @@ int lq_rescore_all(lq_service *svc, lq_apply_report *rep, lq_error *err)
 	for (size_t i = 0; i < nthreads; i++)
 		lq_store_close(threads[i].store);
 	wanted_free(&props);
+	if (rc == 0)
+		rc = lq_store_scores_bulk(svc->store, 0, err);
 	return rc;
 }

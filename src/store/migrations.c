@@ -226,7 +226,9 @@ static const char *const migrations[] = {
 	 * or erasure of an MQL's score, and a lead entering mql (from its
 	 * score as it is). Leads in other stages are not in the indexes and
 	 * their rank is not kept: scores written in bulk for every lead cost a
-	 * lookup each, not a rewrite of the leads table. */
+	 * lookup each, not a rewrite of the leads table. (A rescore sets the
+	 * two per-score triggers aside and ranks every MQL at its end:
+	 * store_sqlite_rank.c.) */
 	"ALTER TABLE leads ADD COLUMN rank_grade TEXT;"
 	"ALTER TABLE leads ADD COLUMN rank_engagement REAL;"
 	"ALTER TABLE leads ADD COLUMN rank_at INTEGER;"

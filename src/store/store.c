@@ -327,6 +327,11 @@ int lq_store_open_peer(lq_store *s, lq_store **out, lq_error *err)
 	return s->ops->open_peer(s, out, err);
 }
 
+int lq_store_scores_bulk(lq_store *s, int on, lq_error *err)
+{
+	return s->ops->scores_bulk ? s->ops->scores_bulk(s, on, err) : 0;
+}
+
 int lq_store_begin_read(lq_store *s, lq_error *err)
 {
 	return s->ops->begin_read(s, err);

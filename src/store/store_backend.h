@@ -69,6 +69,7 @@ struct lq_store_ops {
 			    void *ctx, lq_error *err);
 	int (*lead_id_max)(lq_store *s, int64_t *out, lq_error *err);
 	int (*open_peer)(lq_store *s, lq_store **out, lq_error *err);
+	int (*scores_bulk)(lq_store *s, int on, lq_error *err); /* NULL: 0 */
 	int (*begin_read)(lq_store *s, lq_error *err);
 
 	int (*score_put)(lq_store *s, const lq_score_row *r, lq_error *err);

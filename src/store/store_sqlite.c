@@ -285,6 +285,7 @@ static void sqlite_close(lq_store *s)
 	/* Rolls back an open transaction; the last connection to close
 	 * checkpoints the WAL into the database file. */
 	sqlite3_close(q->db);
+	lq_store_sqlite_rank_forget(q);
 	lq_buf_free(&q->json[0]);
 	lq_buf_free(&q->json[1]);
 	free(q);
@@ -410,6 +411,8 @@ static int sqlite_commit(lq_store *s, lq_error *err)
 	lq_sqlite *q = sq_handle(s);
 	int rc = lq_store_sqlite_events_sync(q, err);   /* the event ids */
 
+	if (rc == 0)   /* the queue's triggers, if a bulk write left them aside */
+		rc = lq_store_sqlite_rank_put_back(q, err);
 	return rc ? rc : lq_store_sqlite_run(q, q->stmt[SQ_COMMIT], err,
 					     "commit the transaction");
 }
@@ -438,6 +441,7 @@ static void sqlite_rollback(lq_store *s)
 {
 	lq_sqlite *q = sq_handle(s);
 
+	lq_store_sqlite_rank_forget(q);   /* the triggers are back */
 	/* SQLite may have rolled back by itself after an I/O error. */
 	if (sqlite3_get_autocommit(q->db))
 		return;
@@ -550,6 +554,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.events_range = lq_store_sqlite_events_range,
 	.lead_id_max = lq_store_sqlite_lead_id_max,
 	.open_peer = lq_store_sqlite_open_peer,
+	.scores_bulk = lq_store_sqlite_scores_bulk,
 	.begin_read = lq_store_sqlite_begin_read,
 	.stage_changes_each = lq_store_sqlite_stage_changes_each,
 	.accounts = lq_store_sqlite_accounts,

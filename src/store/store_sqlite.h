@@ -144,6 +144,8 @@ enum sq_stmt {
 	"created_at, attempts, next_at, status, last_error, delivered_at, " \
 	"max_attempts"
 
+#define SQ_RANK_TRIGGERS 2     /* store_sqlite_rank.c */
+
 typedef struct lq_sqlite {
 	lq_store base;          /* first: lq_store * <-> lq_sqlite * */
 	sqlite3 *db;
@@ -158,6 +160,9 @@ typedef struct lq_sqlite {
 				   (lq_store_events_recent) */
 	void (*wal_fn)(void *ctx, int pages);  /* lq_store_wal_hook */
 	void *wal_ctx;
+	char *rank_sql[SQ_RANK_TRIGGERS];   /* the queue's per-score triggers
+					       while set aside (scores written
+					       in bulk): their text */
 } lq_sqlite;
 
 static inline lq_sqlite *sq_handle(lq_store *s)
@@ -305,6 +310,9 @@ int lq_store_sqlite_events_range(lq_store *s, int64_t from, int64_t to,
 				 lq_event_fn fn, void *ctx, lq_error *err);
 int lq_store_sqlite_lead_id_max(lq_store *s, int64_t *out, lq_error *err);
 int lq_store_sqlite_open_peer(lq_store *s, lq_store **out, lq_error *err);
+int lq_store_sqlite_scores_bulk(lq_store *s, int on, lq_error *err);
+int lq_store_sqlite_rank_put_back(lq_sqlite *q, lq_error *err);
+void lq_store_sqlite_rank_forget(lq_sqlite *q);
 int lq_store_sqlite_begin_read(lq_store *s, lq_error *err);
 int lq_store_sqlite_score_put(lq_store *s, const lq_score_row *r,
 			      lq_error *err);

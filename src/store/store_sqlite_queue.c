@@ -7,8 +7,9 @@
  *
  * Rows are stepped one at a time and handed to the caller, who may stop
  * early: reading the top of a queue costs the rows read, not the MQLs.
- * The rank columns are kept by the triggers of migration 5; this file
- * only reads them.
+ * The rank columns are kept by the triggers of migration 5 (and by
+ * store_sqlite_rank.c while a rescore writes every score); this file only
+ * reads them.
  */
 #include <math.h>
 

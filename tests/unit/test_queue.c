@@ -5,8 +5,10 @@
  * against the reference (every matching MQL read and fully sorted, the
  * order the queue had before the top-k) on randomised data with decaying
  * and expiring engagement, ties, unscored MQLs, accepted, rejected and
- * erased leads, a rescore, and several `now`s; and a lead listing with a
- * limit (its heap) against the whole listing sorted.
+ * erased leads, a rescore, and several `now`s; the rank while scores are
+ * written in bulk (its triggers set aside, every MQL ranked at the end);
+ * and a lead listing with a limit (its heap) against the whole listing
+ * sorted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +28,7 @@
 #include "engine/followup.h"
 #include "service/service.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 #include "test_service_fixture.h"
 
 #define T0 1772323200000LL   /* 2026-03-01T00:00:00Z: data's `now` */
@@ -138,6 +141,11 @@ static const char rank_mismatch[] =
 	"  IS NULL THEN NULL ELSE coalesce(s.grade, '') END) "
 	"OR l.rank_engagement IS NOT s.engagement "
 	"OR l.rank_at IS NOT s.scored_at)";
+
+/* The triggers that keep an MQL's rank with each score write. */
+static const char rank_triggers[] =
+	"SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+	"name IN ('scores_rank_insert', 'scores_rank_update')";
 
 /* ---- the reference: every matching MQL, fully sorted ------------------------ */
 
@@ -465,6 +473,91 @@ static void test_rank_follows_scores(void **state)
 	reopen_service(f, T0);
 	apply_model(f, model1);
 	assert_int_equal(sql_int(f, rank_mismatch), 0);
+	assert_int_equal(sql_int(f, rank_triggers), 2);
+}
+
+/* The same on the store's own connection: what its open transaction sees. */
+static int64_t store_int(fx *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+	sqlite3 *db = sq_handle(f->svc->store)->db;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The stored score of lead id with its engagement set to e. */
+static void put_engagement(fx *f, int64_t id, double e)
+{
+	lq_score_row r;
+	lq_error err = {0};
+	assert_int_equal(lq_store_score_get(f->svc->store, id, &r, &err), 0);
+	r.engagement = e;
+	assert_int_equal(lq_store_score_put(f->svc->store, &r, &err), 0);
+	lq_score_row_free(&r);
+}
+
+static int64_t rank_of(fx *f, int64_t id, int own)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT CAST(rank_engagement AS INTEGER) "
+		 "FROM leads WHERE id = %lld", (long long)id);
+	return own ? store_int(f, sql) : sql_int(f, sql);
+}
+
+/* Scores written in bulk: the per-score triggers are aside (an MQL's rank
+ * stays as it was) until the pass ends, then every MQL is ranked from its
+ * score and the triggers are back; a rollback and a commit bring them
+ * back too, and only a transaction may set them aside. */
+static void test_rank_in_bulk(void **state)
+{
+	fx *f = *state;
+	lq_store *s;
+	lq_error err = {0};
+	build_data(f);
+	s = f->svc->store;
+	int64_t id = sql_int(f, "SELECT max(l.id) FROM leads l JOIN scores s "
+			     "ON s.lead_id = l.id WHERE l.stage = 'mql'");
+	assert_true(id > 0);
+	assert_int_not_equal(lq_store_scores_bulk(s, 1, &err), 0);
+	assert_int_equal(sql_int(f, rank_triggers), 2);
+
+	/* Aside, then put back by the pass. */
+	assert_int_equal(lq_store_begin(s, &err), 0);
+	assert_int_equal(lq_store_scores_bulk(s, 1, &err), 0);
+	assert_int_equal(store_int(f, rank_triggers), 0);
+	put_engagement(f, id, 12345);
+	assert_int_not_equal(rank_of(f, id, 1), 12345);
+	assert_int_equal(lq_store_scores_bulk(s, 0, &err), 0);
+	assert_int_equal(store_int(f, rank_triggers), 2);
+	assert_int_equal(rank_of(f, id, 1), 12345);
+	assert_int_equal(store_int(f, rank_mismatch), 0);
+	assert_int_equal(lq_store_commit(s, &err), 0);
+	assert_int_equal(sql_int(f, rank_triggers), 2);
+	assert_int_equal(sql_int(f, rank_mismatch), 0);
+
+	/* Rolled back: the score and rank as they were, the triggers back,
+	 * and a later pass sets them aside again. */
+	assert_int_equal(lq_store_begin(s, &err), 0);
+	assert_int_equal(lq_store_scores_bulk(s, 1, &err), 0);
+	put_engagement(f, id, 777);
+	lq_store_rollback(s);
+	assert_int_equal(sql_int(f, rank_triggers), 2);
+	assert_int_equal(rank_of(f, id, 0), 12345);
+	assert_int_equal(lq_store_begin(s, &err), 0);
+	assert_int_equal(lq_store_scores_bulk(s, 1, &err), 0);
+	assert_int_equal(store_int(f, rank_triggers), 0);
+
+	/* Committed without the pass's end: the commit puts them back. */
+	put_engagement(f, id, 999);
+	assert_int_equal(lq_store_commit(s, &err), 0);
+	assert_int_equal(sql_int(f, rank_triggers), 2);
+	assert_int_equal(rank_of(f, id, 0), 999);
+	assert_int_equal(sql_int(f, rank_mismatch), 0);
 }
 
 typedef struct walk {
@@ -723,6 +816,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rank_follows_scores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rank_in_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topk_matches_reference, setup, teardown),
