@@ -30,6 +30,7 @@
 				   the caller mostly waits for them) */
 
 typedef struct chunk {
+	int64_t to;             /* leads with from <= id < to */
 	lq_lead_work **works;   /* in lead id order */
 	size_t n, cap;
 	size_t next;            /* replay: first work not yet passed */
@@ -82,6 +83,7 @@ static int chunk_prepare(preparer *p, int64_t from, int64_t to, chunk **out,
 			 lq_error *err)
 {
 	p->c = lq_xcalloc(1, sizeof *p->c);
+	p->c->to = to;
 	int rc = lq_store_leads_range(p->store, from, to, take_lead, p, err);
 	if (rc == 0 && p->c->n)
 		rc = lq_store_events_range(p->store, from, to, p->want,
@@ -97,7 +99,8 @@ static int chunk_prepare(preparer *p, int64_t from, int64_t to, chunk **out,
 }
 
 /* Stage changes at now (the new model did not exist before), then the
- * score: every lead is written, its score came from another model. */
+ * score: every lead is written, its score came from another model; then
+ * the queue's rank of the chunk's MQLs (chunks come in id order). */
 static int chunk_apply(lq_service *svc, chunk *c, lq_apply_report *rep,
 		       lq_error *err)
 {
@@ -113,7 +116,7 @@ static int chunk_apply(lq_service *svc, chunk *c, lq_apply_report *rep,
 			return rc;
 		rep->leads_rescored++;
 	}
-	return 0;
+	return lq_store_scores_ranked(svc->store, c->to, err);
 }
 
 /* The event properties the engagement rules read: their keys, for the

@@ -332,6 +332,11 @@ int lq_store_scores_bulk(lq_store *s, int on, lq_error *err)
 	return s->ops->scores_bulk ? s->ops->scores_bulk(s, on, err) : 0;
 }
 
+int lq_store_scores_ranked(lq_store *s, int64_t below, lq_error *err)
+{
+	return s->ops->scores_ranked ? s->ops->scores_ranked(s, below, err) : 0;
+}
+
 int lq_store_begin_read(lq_store *s, lq_error *err)
 {
 	return s->ops->begin_read(s, err);

@@ -183,10 +183,14 @@ int lq_store_lead_id_max(lq_store *s, int64_t *out, lq_error *err);
  * be shared (in memory). Close with lq_store_close. */
 int lq_store_open_peer(lq_store *s, lq_store **out, lq_error *err);
 /* Inside a write transaction, before (on 1) and after (on 0) writing the
- * score of every lead: the queue's rank is then set once for every MQL
- * at the end instead of with each score. Until the call with on 0 the
- * queue's rank may be stale; a rollback ends the bulk write too. */
+ * score of every lead: the queue's rank is then set once per MQL, not
+ * with each score. Until the call with on 0 the rank may be stale; a
+ * rollback ends the bulk write too. */
 int lq_store_scores_bulk(lq_store *s, int on, lq_error *err);
+/* During a bulk write: every lead with id < below has its last score
+ * written (none is written after this call): their MQLs are ranked now
+ * (the end ranks the rest). Outside one it does nothing. */
+int lq_store_scores_ranked(lq_store *s, int64_t below, lq_error *err);
 /* A read transaction: every read until lq_store_rollback sees one
  * snapshot, taken at the first read, and writers are not blocked. */
 int lq_store_begin_read(lq_store *s, lq_error *err);

@@ -70,6 +70,8 @@ struct lq_store_ops {
 	int (*lead_id_max)(lq_store *s, int64_t *out, lq_error *err);
 	int (*open_peer)(lq_store *s, lq_store **out, lq_error *err);
 	int (*scores_bulk)(lq_store *s, int on, lq_error *err); /* NULL: 0 */
+	int (*scores_ranked)(lq_store *s, int64_t below, lq_error *err);
+							/* NULL: 0 */
 	int (*begin_read)(lq_store *s, lq_error *err);
 
 	int (*score_put)(lq_store *s, const lq_score_row *r, lq_error *err);

@@ -555,6 +555,7 @@ static const struct lq_store_ops sqlite_ops = {
 	.lead_id_max = lq_store_sqlite_lead_id_max,
 	.open_peer = lq_store_sqlite_open_peer,
 	.scores_bulk = lq_store_sqlite_scores_bulk,
+	.scores_ranked = lq_store_sqlite_scores_ranked,
 	.begin_read = lq_store_sqlite_begin_read,
 	.stage_changes_each = lq_store_sqlite_stage_changes_each,
 	.accounts = lq_store_sqlite_accounts,

@@ -49,6 +49,8 @@ enum sq_stmt {
 	SQ_LEAD_EVENTS,
 	SQ_SCORE_PUT,
 	SQ_SCORE_GET,
+	SQ_RANK_RANGE,
+	SQ_RANK_FROM,
 	SQ_QUEUE_EACH,
 	SQ_QUEUE_EACH_OWNER,
 	SQ_QUEUE_COUNT,
@@ -163,6 +165,7 @@ typedef struct lq_sqlite {
 	char *rank_sql[SQ_RANK_TRIGGERS];   /* the queue's per-score triggers
 					       while set aside (scores written
 					       in bulk): their text */
+	int64_t rank_below;     /* meanwhile, the MQLs below this id ranked */
 } lq_sqlite;
 
 static inline lq_sqlite *sq_handle(lq_store *s)
@@ -311,6 +314,7 @@ int lq_store_sqlite_events_range(lq_store *s, int64_t from, int64_t to,
 int lq_store_sqlite_lead_id_max(lq_store *s, int64_t *out, lq_error *err);
 int lq_store_sqlite_open_peer(lq_store *s, lq_store **out, lq_error *err);
 int lq_store_sqlite_scores_bulk(lq_store *s, int on, lq_error *err);
+int lq_store_sqlite_scores_ranked(lq_store *s, int64_t below, lq_error *err);
 int lq_store_sqlite_rank_put_back(lq_sqlite *q, lq_error *err);
 void lq_store_sqlite_rank_forget(lq_sqlite *q);
 int lq_store_sqlite_begin_read(lq_store *s, lq_error *err);

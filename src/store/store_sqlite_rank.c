@@ -6,8 +6,10 @@
  * two triggers on scores, which look the lead up for every score row
  * written to find whether it is an MQL: about 12% of a rescore's time,
  * for the few leads that are. A pass that writes every score sets the two
- * triggers aside inside its transaction and, when it is done, puts them
- * back and sets the rank of every MQL from its score in one statement.
+ * triggers aside inside its transaction, says as it goes below which id
+ * every score is written (those MQLs are ranked then, in one statement a
+ * range of ids), and at its end puts the triggers back and ranks the
+ * MQLs it has not said.
  *
  * DDL is transactional in SQLite: no other connection ever sees the
  * triggers missing, a rollback brings them back (the text kept here is
@@ -28,13 +30,6 @@ static const char *const rank_trigger[SQ_RANK_TRIGGERS] = {
 static const char *const rank_drop[SQ_RANK_TRIGGERS] = {
 	"DROP TRIGGER IF EXISTS scores_rank_insert",
 	"DROP TRIGGER IF EXISTS scores_rank_update"};
-
-/* Every MQL's rank from its score, as the triggers would have set it: a
- * score without a grade ranks as '', no score as NULL. */
-#define RANK_REFRESH_SQL                                                      \
-	"UPDATE leads SET (rank_grade, rank_engagement, rank_at) ="           \
-	"  (SELECT coalesce(grade, ''), engagement, scored_at FROM scores"    \
-	"   WHERE lead_id = leads.id) WHERE stage = 'mql'"
 
 #define TRIGGER_SQL "SELECT sql FROM sqlite_schema WHERE type = 'trigger' " \
 		    "AND name = ?1"
@@ -81,6 +76,7 @@ static int set_aside(lq_sqlite *q, lq_error *err)
 
 	if (q->rank_sql[0])
 		return 0;   /* already aside */
+	q->rank_below = INT64_MIN;   /* no MQL ranked yet */
 	for (int i = 0; i < SQ_RANK_TRIGGERS && rc == 0; i++) {
 		rc = trigger_text(q, i, &q->rank_sql[i], err);
 		if (rc == 0)
@@ -107,10 +103,30 @@ int lq_store_sqlite_rank_put_back(lq_sqlite *q, lq_error *err)
 			rc = run_sql(q, q->rank_sql[i], err,
 				     "put the queue's trigger back");
 	}
+	if (rc == 0 && sq_bind_int(q->stmt[SQ_RANK_FROM], 1, q->rank_below))
+		rc = lq_store_sqlite_fail(q, q->stmt[SQ_RANK_FROM], err,
+					  "rank the MQLs");
 	if (rc == 0)
-		rc = run_sql(q, RANK_REFRESH_SQL, err, "rank the MQLs");
+		rc = lq_store_sqlite_run(q, q->stmt[SQ_RANK_FROM], err,
+					 "rank the MQLs");
 	if (rc == 0)
 		lq_store_sqlite_rank_forget(q);
+	return rc;
+}
+
+/* Ranks the MQLs from the last id said to below. */
+int lq_store_sqlite_scores_ranked(lq_store *s, int64_t below, lq_error *err)
+{
+	lq_sqlite *q = sq_handle(s);
+	sqlite3_stmt *st = q->stmt[SQ_RANK_RANGE];
+
+	if (!q->rank_sql[0] || below <= q->rank_below)
+		return 0;   /* the triggers rank, or done already */
+	if (sq_bind_int(st, 1, q->rank_below) || sq_bind_int(st, 2, below))
+		return lq_store_sqlite_fail(q, st, err, "rank the MQLs");
+	int rc = lq_store_sqlite_run(q, st, err, "rank the MQLs");
+	if (rc == 0)
+		q->rank_below = below;
 	return rc;
 }
 

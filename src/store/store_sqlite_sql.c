@@ -182,6 +182,19 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"scored_at = excluded.scored_at, "
 		"disqualified_by = excluded.disqualified_by, "
 		"state = excluded.state",
+	/* The rank of the MQLs among some leads, as the triggers of migration
+	 * 5 set it (store_sqlite_rank.c): ?1 <= id < ?2 walks the table's
+	 * ids (+stage: not the stage index), id >= ?1 the MQLs' index. */
+	[SQ_RANK_RANGE] =
+		"UPDATE leads SET (rank_grade, rank_engagement, rank_at) ="
+		" (SELECT coalesce(grade, ''), engagement, scored_at FROM scores"
+		"  WHERE lead_id = leads.id)"
+		" WHERE id >= ?1 AND id < ?2 AND +stage = 'mql'",
+	[SQ_RANK_FROM] =
+		"UPDATE leads SET (rank_grade, rank_engagement, rank_at) ="
+		" (SELECT coalesce(grade, ''), engagement, scored_at FROM scores"
+		"  WHERE lead_id = leads.id)"
+		" WHERE stage = 'mql' AND +id >= ?1",
 	[SQ_SCORE_GET] =
 		"SELECT " SQ_SCORE_COLS " FROM scores s WHERE s.lead_id = ?1",
 	/* The sales queue (store_sqlite_queue.c): one group of MQLs (?1 the

@@ -264,6 +264,56 @@ static void test_text_operators(void **state)
 	assert_true(ev("email_domain ends_with \".io\""));
 }
 
+/* contains against the C library's strcasestr on random texts: short
+ * ones take leadq's own search, 256 bytes and more glibc's; pieces with
+ * both cases, a slash and a two-byte UTF-8 letter, so that first letters
+ * repeat and needles straddle them. */
+static void random_text(char *out, size_t max, uint32_t *seed)
+{
+	static const char *const pieces[] = {"a", "A", "b", "B", "/", "x",
+					     "\xc3\xa9", "\xc3\x89"};
+	size_t len = 0;
+	*seed = *seed * 1103515245u + 12345u;
+	size_t want = (*seed >> 8) % max;
+	while (len < want) {
+		*seed = *seed * 1103515245u + 12345u;
+		const char *p = pieces[(*seed >> 16) % 8];
+		if (len + strlen(p) >= max)
+			break;
+		memcpy(out + len, p, strlen(p));
+		len += strlen(p);
+	}
+	out[len] = 0;
+}
+
+static void test_contains_matches_strcasestr(void **state)
+{
+	(void)state;
+	char text[320], needle[8], expr[64];
+	uint32_t seed = 7;
+	int found = 0, short_found = 0, long_found = 0;
+	for (int i = 0; i < 20000; i++) {
+		random_text(text, i % 2 ? 40 : sizeof text, &seed);
+		if (!text[0])   /* an empty value is absent: nothing holds */
+			continue;
+		random_text(needle, i % 3 ? 5 : sizeof needle, &seed);
+		lq_attrs_set(&fx.event.props, "url", lq_value_str(text));
+		snprintf(expr, sizeof expr, "event.url contains \"%s\"", needle);
+		int want = strcasestr(text, needle) != NULL;
+		if (ev(expr) != want)
+			fail_msg("'%s' contains '%s': %d, strcasestr says %d",
+				 text, needle, !want, want);
+		found += want;
+		if (want && strlen(text) < 256)
+			short_found++;
+		if (want && strlen(text) >= 256)
+			long_found++;
+	}
+	/* both answers, on both paths */
+	assert_true(found > 1000 && found < 19000);
+	assert_true(short_found > 100 && long_found > 100);
+}
+
 static void test_matches(void **state)
 {
 	(void)state;
@@ -652,6 +702,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_equality, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contains_matches_strcasestr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ordering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numbers_vs_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_between, setup, teardown),

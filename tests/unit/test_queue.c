@@ -510,9 +510,10 @@ static int64_t rank_of(fx *f, int64_t id, int own)
 }
 
 /* Scores written in bulk: the per-score triggers are aside (an MQL's rank
- * stays as it was) until the pass ends, then every MQL is ranked from its
- * score and the triggers are back; a rollback and a commit bring them
- * back too, and only a transaction may set them aside. */
+ * stays as it was) until the pass says the lead's id is done or ends,
+ * then the MQL is ranked from its score; at the end the triggers are
+ * back. A rollback and a commit bring them back too, and only a
+ * transaction may set them aside. */
 static void test_rank_in_bulk(void **state)
 {
 	fx *f = *state;
@@ -526,12 +527,23 @@ static void test_rank_in_bulk(void **state)
 	assert_int_not_equal(lq_store_scores_bulk(s, 1, &err), 0);
 	assert_int_equal(sql_int(f, rank_triggers), 2);
 
-	/* Aside, then put back by the pass. */
+	int64_t low = sql_int(f, "SELECT min(l.id) FROM leads l JOIN scores s "
+			      "ON s.lead_id = l.id WHERE l.stage = 'mql'");
+	assert_true(low < id);
+	assert_int_equal(lq_store_scores_ranked(s, id, &err), 0);  /* no pass */
+
+	/* Aside; the ids below low + 1 said done; put back by the pass. */
 	assert_int_equal(lq_store_begin(s, &err), 0);
 	assert_int_equal(lq_store_scores_bulk(s, 1, &err), 0);
 	assert_int_equal(store_int(f, rank_triggers), 0);
+	put_engagement(f, low, 4321);
 	put_engagement(f, id, 12345);
+	assert_int_not_equal(rank_of(f, low, 1), 4321);
 	assert_int_not_equal(rank_of(f, id, 1), 12345);
+	assert_int_equal(lq_store_scores_ranked(s, low + 1, &err), 0);
+	assert_int_equal(rank_of(f, low, 1), 4321);
+	assert_int_not_equal(rank_of(f, id, 1), 12345);
+	assert_int_equal(lq_store_scores_ranked(s, low, &err), 0);  /* done */
 	assert_int_equal(lq_store_scores_bulk(s, 0, &err), 0);
 	assert_int_equal(store_int(f, rank_triggers), 2);
 	assert_int_equal(rank_of(f, id, 1), 12345);
