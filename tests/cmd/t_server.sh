@@ -136,10 +136,19 @@ status=$(curl -s -o "$work/body" -w '%{http_code}' -X PUT -H "Authorization: Bea
 	-H 'Content-Type: text/yaml' --data-binary @"$data/bad/model.yaml" "$url/api/model"); body=$(cat "$work/body")
 check_status 422 "a broken model is 422"
 check_body '"problems":\[\{"line":5,"col":29,"message":"type mismatch' "every problem with its line and column"
+sql "update leads set rank_engagement = -1 where stage = 'mql'"   # the rescore ranks anew
 status=$(curl -s -o "$work/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $marketing" \
 	-H 'Content-Type: text/yaml' --data-binary @"$data/model_lifecycle.yaml" "$url/api/model"); body=$(cat "$work/body")
 check_status 200 "a good model is applied"
 check_body '"version":2,"leads_rescored":6' "as version 2, every lead rescored"
+# the rescore set the queue's per-score triggers aside: back, every MQL ranked
+check_eq "$(sql "select count(*) from sqlite_schema where type = 'trigger' and name like 'scores_rank_%'")" \
+	"3" "the queue's triggers are back after the rescore"
+check_eq "$(sql "select count(*) from leads l left join scores s on s.lead_id = l.id
+	where l.stage = 'mql' and (l.rank_grade is not coalesce(s.grade, '')
+	or l.rank_engagement is not s.engagement or l.rank_at is not s.scored_at)")" \
+	"0" "every MQL ranked by its new score"
+check_eq "$(sql "select count(*) > 0 from leads where stage = 'mql'")" "1" "(there are MQLs)"
 call GET /healthz "" ""
 check_body '"model_version":2' "readers see the new model"
 
