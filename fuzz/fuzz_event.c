@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "fuzz_util.h"
 #include "io/event_record.h"
+#include "io/json_arena.h"
 #include "io/ndjson_lines.h"
 
 static int same_text(const char *a, const char *b)
@@ -85,6 +86,14 @@ static void decode(const char *line, size_t len, const char *fmt)
 	if (rc != 0 && (!err.msg[0] || in.lead_key || in.event.type))
 		abort();   /* a refusal says why and leaves out reset */
 	lq_eventrec_free(&in);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	lq_json_arena_install();   /* as leadq's main: decodes in arenas */
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 
 #include "fuzz_util.h"
+#include "io/json_arena.h"
 
 #define REQ_MAX (1024 * 1024)
 
@@ -161,6 +162,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	lq_error err;
 
 	signal(SIGPIPE, SIG_IGN);
+	lq_json_arena_install();   /* as leadq's main: decodes in arenas */
 	if (sodium_init() < 0 || !mkdtemp(tmpdir))
 		die("setup", NULL);
 	snprintf(db, sizeof db, "%s/fuzz.db", tmpdir);

@@ -15,12 +15,14 @@
 #include <string.h>
 
 #include "fuzz_util.h"
+#include "io/json_arena.h"
 #include "io/segment.h"
 
 static lq_model *model;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	lq_json_arena_install();   /* as leadq's main: decodes in arenas */
 	static const char yaml[] =
 		"version: 1\n"
 		"name: fuzz\n"

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "io/json_arena.h"
 #include "io/signature.h"
 #include "io/webhook_post.h"
 
@@ -134,6 +135,7 @@ int main(int argc, char **argv)
 	lq_cli cli = {.db = getenv("LEADQ_DB"), .prog = "leadq"};
 	const char *env_now = getenv("LEADQ_NOW");
 
+	lq_json_arena_install();   /* before any thread: cJSON's hooks */
 	if (!cli.db || !*cli.db)
 		cli.db = "leadq.db";
 	cli.now = clock_now();

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "io/json_arena.h"
 #include "io/json_span.h"
 #include "io/record_util.h"
 
@@ -355,12 +356,17 @@ static int finish(struct ctx *c, lq_error *err)
 	return 0;
 }
 
+/* The line's tree lives in an arena (json_arena.h) for the decode. */
 static int from_cjson(struct ctx *c, lq_error *err)
 {
 	const cJSON *it;
 	cJSON *j = NULL;
-	int rc = lq_rec_json_object(c->line, c->len, "event",
-				    LQ_EVENTREC_MAX_DEPTH, &j, err);
+	lq_json_arena arena;
+	int rc;
+
+	lq_json_arena_begin(&arena);
+	rc = lq_rec_json_object(c->line, c->len, "event",
+				LQ_EVENTREC_MAX_DEPTH, &j, err);
 	if (rc == 0) {
 		cJSON_ArrayForEach(it, j) {
 			if ((rc = dispatch(c, it, err)) < 0)
@@ -370,6 +376,7 @@ static int from_cjson(struct ctx *c, lq_error *err)
 	if (rc == 0)
 		rc = finish(c, err);
 	cJSON_Delete(j);
+	lq_json_arena_end(&arena);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "io/json_arena.h"
 #include "io/record_util.h"
 
 #define TYPE_NAMES "track, page, screen, identify, group, alias"
@@ -398,6 +399,22 @@ static int decode_batch(lq_seg_dec *d, const char *body, size_t len,
 	return rc;
 }
 
+/* The tree of the body lives in an arena (json_arena.h) for the decode. */
+static int decode_in_arena(lq_seg_dec *d, const char *body, size_t len,
+			   lq_seg_type endpoint, lq_seg_batch *out,
+			   lq_error *err)
+{
+	lq_json_arena arena;
+	int rc;
+
+	lq_json_arena_begin(&arena);
+	rc = endpoint == LQ_SEG_BATCH
+		     ? decode_batch(d, body, len, out, err)
+		     : decode_single(d, body, len, endpoint, out, err);
+	lq_json_arena_end(&arena);
+	return rc;
+}
+
 int lq_segment_decode(const char *body, size_t len, lq_seg_type endpoint,
 		      const lq_model *m, lq_time now, lq_seg_batch *out,
 		      lq_error *err)
@@ -414,10 +431,9 @@ int lq_segment_decode(const char *body, size_t len, lq_seg_type endpoint,
 		body = "";
 		len = 0;
 	}
-	if (endpoint == LQ_SEG_BATCH)
-		rc = decode_batch(&d, body, len, out, err);
-	else if (endpoint >= LQ_SEG_TRACK && endpoint <= LQ_SEG_ALIAS)
-		rc = decode_single(&d, body, len, endpoint, out, err);
+	if (endpoint == LQ_SEG_BATCH ||
+	    (endpoint >= LQ_SEG_TRACK && endpoint <= LQ_SEG_ALIAS))
+		rc = decode_in_arena(&d, body, len, endpoint, out, err);
 	else
 		rc = lq_error_set(err, LQ_EINTERNAL, "unknown segment endpoint %d",
 				  (int)endpoint);

@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "io/event_record.h"
+#include "io/json_arena.h"
 
 #define T_2026_03_01 1772323200000LL          /* 2026-03-01T00:00:00Z */
 #define T_2026_03_01_1000 1772359200000LL     /* 2026-03-01T10:00:00Z */
@@ -432,6 +433,7 @@ static void test_fast_and_cjson_agree(void **state)
 
 int main(void)
 {
+	lq_json_arena_install();   /* as leadq's main: decodes in arenas */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_fields),
 		cmocka_unit_test(test_optional_fields_and_keys),

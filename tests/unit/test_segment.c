@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "io/json_arena.h"
 #include "io/segment.h"
 #include "io/segment_internal.h"
 
@@ -952,6 +953,7 @@ static void test_domain(void **state)
 
 int main(void)
 {
+	lq_json_arena_install();   /* as leadq's main: decodes in arenas */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_track_fields),
 		cmocka_unit_test(test_ids_as_numbers),
