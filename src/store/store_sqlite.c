@@ -286,6 +286,7 @@ static void sqlite_close(lq_store *s)
 	 * checkpoints the WAL into the database file. */
 	sqlite3_close(q->db);
 	lq_store_sqlite_rank_forget(q);
+	lq_store_sqlite_fresh_forget(q);
 	lq_buf_free(&q->json[0]);
 	lq_buf_free(&q->json[1]);
 	free(q);

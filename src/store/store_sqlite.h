@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "core/bloom.h"
 #include "core/buf.h"
 #include "store/store_backend.h"
 
@@ -44,6 +45,7 @@ enum sq_stmt {
 	SQ_EVENT_ADD,
 	SQ_EVENT_ADD_RECENT,
 	SQ_EVENT_BY_HASH,
+	SQ_EVENT_ANY_MSG,
 	SQ_EVENT_ID_GET,
 	SQ_EVENT_ID_PUT,
 	SQ_LEAD_EVENTS,
@@ -160,6 +162,14 @@ typedef struct lq_sqlite {
 	int event_dirty;        /* ids given since the counter was stored */
 	int events_recent;      /* events appended to events_recent
 				   (lq_store_events_recent) */
+	int msg_stored;         /* an event with a msg_id was seen stored:
+				   every duplicate lookup asks the index */
+	int fresh_state;        /* this write transaction: 0 not decided,
+				   1 no msg_id was stored before it (the
+				   filter fresh holds what it stored),
+				   -1 some was */
+	lq_bloom fresh;         /* (lead, msg_hash) stored by this
+				   transaction, while fresh_state is 1 */
 	void (*wal_fn)(void *ctx, int pages);  /* lq_store_wal_hook */
 	void *wal_ctx;
 	char *rank_sql[SQ_RANK_TRIGGERS];   /* the queue's per-score triggers
@@ -281,6 +291,8 @@ int lq_store_sqlite_events_insert(lq_store *s, lq_event *ev, size_t n,
  * the event id counter needs (at open, before migrations); write the
  * counter back (before every COMMIT). */
 int lq_store_sqlite_events_setup(lq_sqlite *q);
+/* The fresh filter of a transaction dropped (its end, or a close). */
+void lq_store_sqlite_fresh_forget(lq_sqlite *q);
 int lq_store_sqlite_events_sync(lq_sqlite *q, lq_error *err);
 int lq_store_sqlite_lead_events(lq_store *s, int64_t lead_id, lq_event **out,
 				size_t *n, lq_error *err);

@@ -127,6 +127,13 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 		"UNION ALL "
 		"SELECT msg_id FROM events_recent "
 		"WHERE lead_id = ?1 AND msg_hash = ?2",
+	/* Whether any lookup above can find a row: an event with a msg_id
+	 * in events_main, or any row of events_recent (its msg_hash is 0
+	 * without one, and no index has it first). */
+	[SQ_EVENT_ANY_MSG] =
+		"SELECT EXISTS (SELECT 1 FROM events_main INDEXED BY "
+		"events_lead_msg WHERE msg_hash IS NOT NULL) "
+		"OR EXISTS (SELECT 1 FROM events_recent)",
 	[SQ_EVENT_ID_GET] =
 		"SELECT value FROM counters WHERE name = 'event_id'",
 	[SQ_EVENT_ID_PUT] =

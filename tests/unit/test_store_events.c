@@ -4,8 +4,10 @@
  * order, de-duplication per lead by msg_hash confirmed on the text (a
  * collision never loses an event; the same id for two leads is two
  * events), the two halves of a batch write (duplicates, insert), the id
- * counter across rollbacks and connections, and a database from before
- * migration 6 keeping every event and its id.
+ * counter across rollbacks and connections, a database from before
+ * migration 6 keeping every event and its id, and a first import's
+ * lookups through the fresh filter (found all it stored, forgotten when
+ * its transaction ends).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -285,6 +287,111 @@ static void test_migration_keeps_events(void **state)
 	assert_int_equal(id, 12);
 }
 
+/* Dups of n page views of lead, msg ids "<prefix>-<i>", in one call;
+ * returns how many were found stored. */
+static size_t dups_of(lq_store *s, int64_t lead, const char *prefix,
+		      size_t n)
+{
+	lq_event *ev = calloc(n, sizeof *ev);
+	unsigned char *dup = calloc(n, 1);
+	lq_error err = {0};
+	size_t found = 0;
+	char id[32];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%s-%zu", prefix, i);
+		ev_set(&ev[i], lead, T0 + (lq_time)i, "page_view", id);
+	}
+	assert_int_equal(lq_store_events_dups(s, ev, n, dup, &err), 0);
+	for (size_t i = 0; i < n; i++)
+		found += dup[i];
+	evs_free(ev, n);
+	free(ev);
+	free(dup);
+	return found;
+}
+
+/* The same n events stored in one batch. */
+static void store_n(lq_store *s, int64_t lead, const char *prefix, size_t n)
+{
+	lq_event *ev = calloc(n, sizeof *ev);
+	unsigned char *dup = calloc(n, 1);
+	lq_error err = {0};
+	char id[32];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%s-%zu", prefix, i);
+		ev_set(&ev[i], lead, T0 + (lq_time)i, "page_view", id);
+	}
+	assert_int_equal(lq_store_events_add(s, ev, n, dup, &err), 0);
+	evs_free(ev, n);
+	free(ev);
+	free(dup);
+}
+
+/* A first import (no event with a msg_id stored yet) looks up only what
+ * its own transaction may have stored (the fresh filter): everything it
+ * stored is still found, in events_main and in events_recent, and
+ * nothing else is. */
+static void test_first_import_finds_its_own(void **state)
+{
+	fixture *f = *state;
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	int64_t b = add_lead(f->s, "b@acme.io", LQ_STAGE_LEAD, NULL, 0);
+
+	assert_int_equal(lq_store_begin(f->s, &err), 0);
+	assert_int_equal(dups_of(f->s, a, "m", 10), 0);
+	store_n(f->s, a, "m", 3000);
+	lq_store_events_recent(f->s, 1);
+	store_n(f->s, b, "r", 3000);
+	lq_store_events_recent(f->s, 0);
+	assert_int_equal(dups_of(f->s, a, "m", 4000), 3000);
+	assert_int_equal(dups_of(f->s, b, "r", 4000), 3000);
+	/* the same ids for the other lead are other messages */
+	assert_int_equal(dups_of(f->s, b, "m", 3000), 0);
+	assert_int_equal(dups_of(f->s, a, "r", 3000), 0);
+	assert_int_equal(lq_store_commit(f->s, &err), 0);
+	assert_int_equal(counts(f->s).events, 6000);
+	assert_int_equal(dups_of(f->s, a, "m", 4000), 3000);
+}
+
+/* The filter is the transaction's: after its commit, or its rollback, a
+ * later transaction sees what another connection stored meanwhile. */
+static void filter_ends_with_transaction(fixture *f, int commit)
+{
+	lq_error err = {0};
+	int64_t a = add_lead(f->s, "a@acme.io", LQ_STAGE_LEAD, NULL, 0);
+	lq_store *other = NULL;
+
+	assert_int_equal(lq_store_begin(f->s, &err), 0);
+	store_n(f->s, a, "m", 5);
+	assert_int_equal(dups_of(f->s, a, "m", 5), 5);
+	if (commit)
+		assert_int_equal(lq_store_commit(f->s, &err), 0);
+	else
+		lq_store_rollback(f->s);
+
+	assert_int_equal(lq_store_open(f->path, 0, &other, &err), 0);
+	assert_int_equal(add_one(other, a, T0, "late-0", NULL), 0);
+	lq_store_close(other);
+
+	assert_int_equal(lq_store_begin(f->s, &err), 0);
+	assert_int_equal(dups_of(f->s, a, "late", 1), 1);
+	assert_int_equal(dups_of(f->s, a, "m", 5), commit ? 5 : 0);
+	lq_store_rollback(f->s);
+}
+
+static void test_filter_ends_with_commit(void **state)
+{
+	filter_ends_with_transaction(*state, 1);
+}
+
+static void test_filter_ends_with_rollback(void **state)
+{
+	filter_ends_with_transaction(*state, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +406,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_across_rollback_and_connections,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_keeps_events,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_import_finds_its_own,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_ends_with_commit,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_ends_with_rollback,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
