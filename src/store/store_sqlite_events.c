@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "core/imap.h"
+#include "core/keysort.h"
 #include "store/store_sqlite.h"
 
 /* Fill out (owned strings) from the current row (SQ_EVENT_COLS at
@@ -145,25 +146,12 @@ static int load_next_id(lq_sqlite *q, lq_error *err)
 
 /* A batch index i with its sort key (a, b); i breaks ties, so the order
  * is the batch's among equal keys. */
-typedef struct sort_ref {
-	int64_t a, b;
-	size_t i;
-} sort_ref;
-
-static int cmp_sort_ref(const void *p, const void *q)
-{
-	const sort_ref *x = p, *y = q;
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	if (x->b != y->b)
-		return x->b < y->b ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
+typedef lq_key3 sort_ref;
 
 /* Sort r by (a, b, i). */
 static void sort_refs(sort_ref *r, size_t n)
 {
-	qsort(r, n, sizeof *r, cmp_sort_ref);
+	lq_key3_sort(r, n);
 }
 
 /* What the insert needs of each event besides the event: its msg_hash and
