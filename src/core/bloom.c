@@ -1,6 +1,6 @@
 /*
  * bloom.c - the blocked Bloom filter of bloom.h. A key is mixed once
- * (murmur3's 64-bit finaliser); the low bits pick the word, and four
+ * (lq_hash_mix64, murmur3's 64-bit finaliser); the low bits pick the word, and four
  * 6-bit fields of the high bits pick the key's four bits in it.
  */
 #include "core/bloom.h"
@@ -8,18 +8,9 @@
 #include <stdlib.h>
 
 #include "core/buf.h"
+#include "core/imap.h"
 
 #define BITS_PER_KEY 4
-
-static uint64_t mix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
 
 /* The word of key h and the key's bits in it. */
 static uint64_t key_bits(uint64_t h)
@@ -46,13 +37,13 @@ void lq_bloom_free(lq_bloom *b)
 
 void lq_bloom_add(lq_bloom *b, uint64_t key)
 {
-	uint64_t h = mix64(key);
+	uint64_t h = lq_hash_mix64(key);
 	b->words[h & b->mask] |= key_bits(h);
 }
 
 int lq_bloom_maybe(const lq_bloom *b, uint64_t key)
 {
-	uint64_t h = mix64(key);
+	uint64_t h = lq_hash_mix64(key);
 	uint64_t bits = key_bits(h);
 	return (b->words[h & b->mask] & bits) == bits;
 }

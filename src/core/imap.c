@@ -85,15 +85,20 @@ void lq_imap_free(lq_imap *m)
 	memset(m, 0, sizeof *m);
 }
 
+uint64_t lq_hash_mix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
 uint64_t lq_str_hash64(const char *s, uint64_t seed)
 {
 	uint64_t h = seed;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return lq_hash_mix64(h);
 }

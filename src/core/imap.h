@@ -37,5 +37,8 @@ void lq_imap_free(lq_imap *m);
  * never change. */
 #define LQ_HASH_SEED 1469598103934665603ULL
 uint64_t lq_str_hash64(const char *s, uint64_t seed);
+/* murmur3's 64-bit finaliser: every bit of k moves every bit of the
+ * result (lq_str_hash64's last step; the Bloom filter's mix). */
+uint64_t lq_hash_mix64(uint64_t k);
 
 #endif

@@ -29,7 +29,7 @@
  * would copy pages into the database file and fsync both files (5-40 ms
  * per fsync on the project's disk) while every request of the next group
  * waits. Instead the writer's connection has its own WAL hook: past
- * LQ_WRITER_WAL_SOFT pages it only pokes the checkpointer thread
+ * LQ_WRITER_WAL_SOFT bytes it only pokes the checkpointer thread
  * (checkpointer.c), whose own connection runs passive checkpoints (they
  * never block the writer, nor readers) at most every
  * LQ_CHECKPOINT_GAP_MS.
@@ -38,21 +38,24 @@
  * with the last commit when the next transaction starts: whenever the
  * writer pauses (its queue empty) for one round, the WAL restarts by
  * itself. A continuous stream of group commits never allows it, so past
- * LQ_WRITER_WAL_HARD pages the writer asks for an urgent round and, at
+ * LQ_WRITER_WAL_HARD bytes the writer asks for an urgent round and, at
  * the first commit after that round ended, runs one passive checkpoint
  * itself (unless the checkpointer is busy again: then at a later commit);
  * the next transaction then restarts the WAL. That inline checkpoint
  * copies what was committed during the urgent round and fsyncs: measured
  * 110-170 ms under the bench's sustained load (the WAL grows by ~12 KB
  * per event there, near the disk's bandwidth), a stall of every waiting
- * request. Hence a high limit: 1 GiB of WAL (4 KiB pages), reached only
- * after seconds of saturation, bounds the file (and its 2 MiB index)
- * while keeping the stall out of all but the slowest 0.1-1% of requests.
- * A reader holding an old snapshot can delay a restart (SQLite's rule);
- * it never makes the writer wait.
+ * request. Hence a high limit: 1 GiB of WAL, reached only after seconds
+ * of saturation, bounds the file (and its index) while keeping the stall
+ * out of all but the slowest 0.1-1% of requests. A reader holding an old
+ * snapshot can delay a restart (SQLite's rule); it never makes the
+ * writer wait. The limits are bytes: SQLite's own 1000 pages were 4 MiB
+ * with the 4 KiB pages of old databases, 16 MiB with 16 KiB pages, and a
+ * commit that leaves the WAL under the soft limit asks for no round, so
+ * the log of a burst could stay unchecked until the next one.
  */
-#define LQ_WRITER_WAL_SOFT 1000
-#define LQ_WRITER_WAL_HARD 262144
+#define LQ_WRITER_WAL_SOFT (4LL << 20)
+#define LQ_WRITER_WAL_HARD (1LL << 30)
 
 /*
  * The size of an inbox pass: at most that many requests, and no more
@@ -492,14 +495,15 @@ static void *writer_main(void *arg)
 }
 
 /* After each commit of the writer's connection, with the WAL's size. */
-static void wal_hook(void *ctx, int pages)
+static void wal_hook(void *ctx, int pages, int page_size)
 {
 	lq_writer *w = ctx;
 	lq_error err;
+	long long bytes = (long long)pages * page_size;
 	__atomic_store_n(&w->wal_pages, pages, __ATOMIC_RELAXED);
-	if (pages < LQ_WRITER_WAL_HARD) {
+	if (bytes < LQ_WRITER_WAL_HARD) {
 		w->restarting = 0;
-		if (pages >= LQ_WRITER_WAL_SOFT)
+		if (bytes >= LQ_WRITER_WAL_SOFT)
 			lq_checkpointer_poke(w->cp, 0);
 		return;
 	}

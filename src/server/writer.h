@@ -31,7 +31,7 @@
  *
  * The writer's connection does not checkpoint the WAL itself: after each
  * commit it asks the checkpointer (checkpointer.h) to, and only checkpoints
- * inline when the WAL passed LQ_WRITER_WAL_HARD pages (see writer.c).
+ * inline when the WAL passed LQ_WRITER_WAL_HARD bytes (see writer.c).
  */
 #ifndef LQ_WRITER_H
 #define LQ_WRITER_H

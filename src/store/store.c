@@ -464,7 +464,7 @@ int lq_store_checkpoint_passive(lq_store *s, lq_error *err)
 	return s->ops->checkpoint_passive ? s->ops->checkpoint_passive(s, err) : 0;
 }
 
-void lq_store_wal_hook(lq_store *s, void (*fn)(void *ctx, int pages), void *ctx)
+void lq_store_wal_hook(lq_store *s, lq_wal_fn fn, void *ctx)
 {
 	if (s->ops->wal_hook)
 		s->ops->wal_hook(s, fn, ctx);

@@ -521,12 +521,13 @@ int lq_store_checkpoint(lq_store *s, lq_error *err);
  * far as no reader needs it, never waiting for a lock (the server's
  * checkpointer thread; see src/server/writer.c). */
 int lq_store_checkpoint_passive(lq_store *s, lq_error *err);
-/* Turn this connection's automatic checkpoint off and call fn(ctx, pages)
- * after each commit with the WAL's size in pages (fn may run
- * lq_store_checkpoint_passive on this store). fn NULL restores the
- * automatic checkpoint. */
-void lq_store_wal_hook(lq_store *s, void (*fn)(void *ctx, int pages),
-		       void *ctx);
+/* After each commit: the WAL's size in pages and the database's page
+ * size in bytes (limits in bytes hold whatever the page size). */
+typedef void (*lq_wal_fn)(void *ctx, int pages, int page_size);
+/* Turn this connection's automatic checkpoint off and call fn after each
+ * commit (fn may run lq_store_checkpoint_passive on this store). fn NULL
+ * restores the automatic checkpoint. */
+void lq_store_wal_hook(lq_store *s, lq_wal_fn fn, void *ctx);
 
 int lq_store_count(lq_store *s, lq_store_counts *out, lq_error *err);
 

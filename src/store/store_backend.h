@@ -93,8 +93,7 @@ struct lq_store_ops {
 	int (*lead_erase)(lq_store *s, int64_t lead_id, lq_error *err);
 	int (*checkpoint)(lq_store *s, lq_error *err);   /* NULL: nothing to do */
 	int (*checkpoint_passive)(lq_store *s, lq_error *err); /* NULL: nothing */
-	void (*wal_hook)(lq_store *s, void (*fn)(void *ctx, int pages),
-			 void *ctx);                      /* NULL: nothing */
+	void (*wal_hook)(lq_store *s, lq_wal_fn fn, void *ctx); /* NULL: nothing */
 	int (*key_add)(lq_store *s, lq_api_key *k, lq_error *err);
 	int (*key_by_prefix)(lq_store *s, const char *prefix, lq_api_key *out,
 			     lq_error *err);

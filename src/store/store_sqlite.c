@@ -515,17 +515,29 @@ static int sqlite_checkpoint_passive(lq_store *s, lq_error *err)
 static int sqlite_wal_cb(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	lq_sqlite *q = arg;
-	q->wal_fn(q->wal_ctx, pages);
+	q->wal_fn(q->wal_ctx, pages, q->page_size);
 	return SQLITE_OK;
 }
 
 /* Replaces the automatic checkpoint (itself a WAL hook). */
-static void sqlite_wal_hook(lq_store *s, void (*fn)(void *ctx, int pages),
-			    void *ctx)
+static int page_size_of(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int size = 4096;   /* SQLite's default, if the pragma cannot answer */
+	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) != SQLITE_OK)
+		return size;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+		size = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return size;
+}
+
+static void sqlite_wal_hook(lq_store *s, lq_wal_fn fn, void *ctx)
 {
 	lq_sqlite *q = sq_handle(s);
 	q->wal_fn = fn;
 	q->wal_ctx = ctx;
+	q->page_size = page_size_of(q->db);
 	if (fn)
 		sqlite3_wal_hook(q->db, sqlite_wal_cb, q);
 	else

@@ -170,7 +170,8 @@ typedef struct lq_sqlite {
 				   -1 some was */
 	lq_bloom fresh;         /* (lead, msg_hash) stored by this
 				   transaction, while fresh_state is 1 */
-	void (*wal_fn)(void *ctx, int pages);  /* lq_store_wal_hook */
+	lq_wal_fn wal_fn;       /* lq_store_wal_hook */
+	int page_size;          /* bytes, read when wal_fn is set */
 	void *wal_ctx;
 	char *rank_sql[SQ_RANK_TRIGGERS];   /* the queue's per-score triggers
 					       while set aside (scores written

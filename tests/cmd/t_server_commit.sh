@@ -164,8 +164,15 @@ cps=$(metric leadq_checkpoints_total)
 check_eq "$(metric leadq_inline_checkpoints_total)" "0" "the writer itself never checkpointed (the WAL stayed under its hard limit)"
 # Once the checkpointer has caught up (the load is over), the next commit
 # starts the WAL over: the log then holds one small transaction (read from
-# the metric: a checkpoint from here would restart it itself).
+# the metric: a checkpoint from here would restart it itself). The loads
+# above may have started a fold of the recent events: its slices are
+# commits of hundreds of pages each, so the writer is idle only once it
+# ended (a sanitizer build under a loaded machine folds for seconds).
 settle
+for _ in $(seq 1200); do
+	[ "$(metric leadq_events_folding)" = 0 ] && break
+	sleep 0.1
+done
 for i in $(seq 1 30); do
 	status=$(curl -s -o /dev/null -w '%{http_code}' -u "$ingest:" -H 'Content-Type: application/json' \
 		--data-binary "{\"userId\":\"L1\",\"event\":\"after\",\"messageId\":\"c3-after-$i\"}" "$url/v1/track")

@@ -287,22 +287,30 @@ static void test_migration_keeps_events(void **state)
 	assert_int_equal(id, 12);
 }
 
-/* Dups of n page views of lead, msg ids "<prefix>-<i>", in one call;
- * returns how many were found stored. */
-static size_t dups_of(lq_store *s, int64_t lead, const char *prefix,
-		      size_t n)
+/* n page views of lead, msg ids "<prefix>-<i>", one a millisecond. */
+static lq_event *page_views(int64_t lead, const char *prefix, size_t n)
 {
 	lq_event *ev = calloc(n, sizeof *ev);
-	unsigned char *dup = calloc(n, 1);
-	lq_error err = {0};
-	size_t found = 0;
 	char id[32];
-
 	for (size_t i = 0; i < n; i++) {
 		snprintf(id, sizeof id, "%s-%zu", prefix, i);
 		ev_set(&ev[i], lead, T0 + (lq_time)i, "page_view", id);
 	}
-	assert_int_equal(lq_store_events_dups(s, ev, n, dup, &err), 0);
+	return ev;
+}
+
+/* Look up page_views(lead, prefix, n) in one call (dups_of) or store
+ * them in one batch (store_n); dups_of returns how many were found. */
+static size_t dups_or_store(lq_store *s, int64_t lead, const char *prefix,
+			    size_t n, int store)
+{
+	lq_event *ev = page_views(lead, prefix, n);
+	unsigned char *dup = calloc(n, 1);
+	lq_error err = {0};
+	size_t found = 0;
+
+	assert_int_equal(store ? lq_store_events_add(s, ev, n, dup, &err)
+			       : lq_store_events_dups(s, ev, n, dup, &err), 0);
 	for (size_t i = 0; i < n; i++)
 		found += dup[i];
 	evs_free(ev, n);
@@ -311,22 +319,15 @@ static size_t dups_of(lq_store *s, int64_t lead, const char *prefix,
 	return found;
 }
 
-/* The same n events stored in one batch. */
+static size_t dups_of(lq_store *s, int64_t lead, const char *prefix,
+		      size_t n)
+{
+	return dups_or_store(s, lead, prefix, n, 0);
+}
+
 static void store_n(lq_store *s, int64_t lead, const char *prefix, size_t n)
 {
-	lq_event *ev = calloc(n, sizeof *ev);
-	unsigned char *dup = calloc(n, 1);
-	lq_error err = {0};
-	char id[32];
-
-	for (size_t i = 0; i < n; i++) {
-		snprintf(id, sizeof id, "%s-%zu", prefix, i);
-		ev_set(&ev[i], lead, T0 + (lq_time)i, "page_view", id);
-	}
-	assert_int_equal(lq_store_events_add(s, ev, n, dup, &err), 0);
-	evs_free(ev, n);
-	free(ev);
-	free(dup);
+	assert_int_equal(dups_or_store(s, lead, prefix, n, 1), 0);
 }
 
 /* A first import (no event with a msg_id stored yet) looks up only what
