@@ -164,12 +164,9 @@ typedef struct lq_sqlite {
 				   (lq_store_events_recent) */
 	int msg_stored;         /* an event with a msg_id was seen stored:
 				   every duplicate lookup asks the index */
-	int fresh_state;        /* this write transaction: 0 not decided,
-				   1 no msg_id was stored before it (the
-				   filter fresh holds what it stored),
-				   -1 some was */
-	lq_bloom fresh;         /* (lead, msg_hash) stored by this
-				   transaction, while fresh_state is 1 */
+	lq_bloom fresh;         /* (lead, msg_hash) stored by this write
+				   transaction, begun with no msg_id stored
+				   before it; words NULL: no such filter */
 	lq_wal_fn wal_fn;       /* lq_store_wal_hook */
 	int page_size;          /* bytes, read when wal_fn is set */
 	void *wal_ctx;

@@ -77,9 +77,7 @@ static void sql_msg_hash(sqlite3_context *c, int argc, sqlite3_value **v)
 /* The fresh filter forgotten: the next transaction decides again. */
 void lq_store_sqlite_fresh_forget(lq_sqlite *q)
 {
-	if (q->fresh_state == 1)
-		lq_bloom_free(&q->fresh);
-	q->fresh_state = 0;
+	lq_bloom_free(&q->fresh);
 }
 
 /* Any end of a transaction: the next one reads the counter again. */
@@ -144,15 +142,8 @@ static int load_next_id(lq_sqlite *q, lq_error *err)
 
 /* ---- sorting the batch ---------------------------------------------------- */
 
-/* A batch index i with its sort key (a, b); i breaks ties, so the order
- * is the batch's among equal keys. */
-typedef lq_key3 sort_ref;
-
-/* Sort r by (a, b, i). */
-static void sort_refs(sort_ref *r, size_t n)
-{
-	lq_key3_sort(r, n);
-}
+/* A batch index i with its sort key (a, b) is an lq_key3 (core/keysort.h):
+ * i breaks ties, so the order is the batch's among equal keys. */
 
 /* What the insert needs of each event besides the event: its msg_hash and
  * the lengths of its texts, bound with them. They are measured in one
@@ -181,9 +172,9 @@ static uint64_t fresh_key(int64_t lead_id, int64_t hash)
  * stored before it. Decided at its first lookup. */
 static int fresh_filter_on(lq_sqlite *q, lq_error *err)
 {
-	if (q->msg_stored || q->fresh_state < 0)
+	if (q->msg_stored)
 		return 0;
-	if (q->fresh_state == 1)
+	if (q->fresh.words)
 		return 1;
 	if (sqlite3_txn_state(q->db, "main") != SQLITE_TXN_WRITE)
 		return 0;
@@ -196,11 +187,9 @@ static int fresh_filter_on(lq_sqlite *q, lq_error *err)
 	sqlite3_reset(st);
 	if (stored) {
 		q->msg_stored = 1;
-		q->fresh_state = -1;
 		return 0;
 	}
 	lq_bloom_init(&q->fresh, FRESH_LOG2_WORDS);
-	q->fresh_state = 1;
 	return 1;
 }
 
@@ -208,7 +197,7 @@ static int fresh_filter_on(lq_sqlite *q, lq_error *err)
 
 /* Mark the events of one (lead, hash) group that repeat a msg_id stored
  * for that lead. */
-static int dedup_stored(lq_sqlite *q, lq_event *ev, const sort_ref *g,
+static int dedup_stored(lq_sqlite *q, lq_event *ev, const lq_key3 *g,
 			size_t n, unsigned char *dup, lq_error *err)
 {
 	sqlite3_stmt *st = q->stmt[SQ_EVENT_BY_HASH];
@@ -226,7 +215,7 @@ static int dedup_stored(lq_sqlite *q, lq_event *ev, const sort_ref *g,
 
 /* Mark the events of one (lead, hash) group that repeat an earlier one
  * of it. */
-static void dedup_batch(lq_event *ev, const sort_ref *g, size_t n,
+static void dedup_batch(lq_event *ev, const lq_key3 *g, size_t n,
 			unsigned char *dup)
 {
 	for (size_t k = 1; k < n; k++)
@@ -255,7 +244,7 @@ static void measure(const lq_event *ev, size_t n, ev_meta *meta)
 static int dedup(lq_sqlite *q, lq_event *ev, size_t n, const ev_meta *meta,
 		 unsigned char *dup, lq_error *err)
 {
-	sort_ref *refs = lq_xmalloc((n ? n : 1) * sizeof *refs);
+	lq_key3 *refs = lq_xmalloc((n ? n : 1) * sizeof *refs);
 	size_t m = 0;
 	int filter = fresh_filter_on(q, err);
 	int rc = filter < 0 ? filter : 0;
@@ -265,9 +254,9 @@ static int dedup(lq_sqlite *q, lq_event *ev, size_t n, const ev_meta *meta,
 	for (size_t i = 0; i < n; i++) {
 		dup[i] = 0;
 		if (ev[i].msg_id)
-			refs[m++] = (sort_ref){ev[i].lead_id, meta[i].hash, i};
+			refs[m++] = (lq_key3){ev[i].lead_id, meta[i].hash, i};
 	}
-	sort_refs(refs, m);   /* by (lead, hash), then batch order */
+	lq_key3_sort(refs, m);   /* by (lead, hash), then batch order */
 	for (size_t a = 0, b; rc == 0 && a < m; a = b) {
 		for (b = a + 1; b < m && refs[b].a == refs[a].a &&
 				refs[b].b == refs[a].b; b++)
@@ -309,7 +298,7 @@ static int insert_one(lq_sqlite *q, const lq_event *e, const ev_meta *m,
 	if (rc == 0 && sqlite3_changes(q->db) != 1)
 		return lq_error_set(err, LQ_EINTERNAL, "event %lld was not "
 				    "stored", (long long)e->id);
-	if (rc == 0 && e->msg_id && q->fresh_state == 1)
+	if (rc == 0 && e->msg_id && q->fresh.words)
 		lq_bloom_add(&q->fresh, fresh_key(e->lead_id, m->hash));
 	return rc;
 }
@@ -323,7 +312,7 @@ static int insert_one(lq_sqlite *q, const lq_event *e, const ev_meta *m,
  * effect and drops it. A prefetch never faults: absent (NULL) texts need
  * no test. */
 static inline __attribute__((always_inline)) void
-prefetch_rows(const lq_event *ev, const ev_meta *meta, const sort_ref *keys,
+prefetch_rows(const lq_event *ev, const ev_meta *meta, const lq_key3 *keys,
 	      size_t k, size_t m)
 {
 	if (k + 2 < m) {
@@ -347,7 +336,7 @@ static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
 			 const ev_meta *meta, const unsigned char *skip,
 			 lq_error *err)
 {
-	sort_ref *keys = lq_xmalloc((n ? n : 1) * sizeof *keys);
+	lq_key3 *keys = lq_xmalloc((n ? n : 1) * sizeof *keys);
 	size_t m = 0;
 	int rc = load_next_id(q, err);
 
@@ -356,10 +345,10 @@ static int insert_sorted(lq_sqlite *q, lq_event *ev, size_t n,
 			continue;
 		ev[i].id = q->event_next++;
 		q->event_dirty = 1;
-		keys[m++] = (sort_ref){ev[i].lead_id, ev[i].at, i};
+		keys[m++] = (lq_key3){ev[i].lead_id, ev[i].at, i};
 	}
 	/* by (lead_id, at, id): ids grow with i */
-	sort_refs(keys, m);
+	lq_key3_sort(keys, m);
 	for (size_t k = 0; rc == 0 && k < m; k++) {
 		prefetch_rows(ev, meta, keys, k, m);
 		rc = insert_one(q, &ev[keys[k].i], &meta[keys[k].i], err);
