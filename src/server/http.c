@@ -75,3 +75,9 @@ const char *lq_http_query(const lq_http_req *req, const char *name)
 {
 	return req->arg ? req->arg(req->conn, name) : NULL;
 }
+
+void lq_http_defer_write(lq_http_req *req, lq_write_kind kind,
+			 lq_write_fn fn, void *arg, lq_http_written_fn written)
+{
+	req->defer->write = (lq_http_write){kind, fn, arg, written};
+}

@@ -153,26 +153,32 @@ static cJSON *json_body(const lq_http_req *req, lq_http_res *res)
 	return body;
 }
 
+static void action_written(lq_http_req *req, void *arg, int rc,
+			   const lq_error *err, lq_http_res *res)
+{
+	action_job *j = arg;
+	if (rc)
+		lq_http_fail(res, err);
+	else
+		respond_with_lead(req, res, j);
+	cJSON_Delete((cJSON *)j->body);
+	free(j);
+}
+
 int lq_route_action(lq_http_req *req, lq_http_res *res)
 {
-	action_job j;
-	lq_error err;
 	cJSON *body = json_body(req, res);
 	if (!body)
 		return 0;
-	memset(&j, 0, sizeof j);
-	j.key = req->params[0];
-	j.action = req->params[1];
-	j.body = body;
-	snprintf(j.actor, sizeof j.actor, "%s", text(body, "actor") ? text(body, "actor") : "");
-	if (!j.actor[0])
-		snprintf(j.actor, sizeof j.actor, "key#%lld", (long long)req->key_id);
-	lq_error_clear(&err);
-	if (lq_writer_run(req->server->writer, 0, run_action, &j, &err))
-		lq_http_fail(res, &err);
-	else
-		respond_with_lead(req, res, &j);
-	cJSON_Delete(body);
+	action_job *j = lq_xcalloc(1, sizeof *j);
+	j->key = req->params[0];
+	j->action = req->params[1];
+	j->body = body;
+	snprintf(j->actor, sizeof j->actor, "%s", text(body, "actor") ? text(body, "actor") : "");
+	if (!j->actor[0])
+		snprintf(j->actor, sizeof j->actor, "key#%lld", (long long)req->key_id);
+	lq_http_defer_write(req, LQ_WRITE_STANDALONE, run_action, j,
+			    action_written);
 	return 0;
 }
 
@@ -182,21 +188,30 @@ static int run_task_done(lq_service *svc, lq_ingest *session, void *arg,
 	return lq_service_task_done(svc, *(int64_t *)arg, err);
 }
 
+static void task_done_written(lq_http_req *req, void *arg, int rc,
+			      const lq_error *err, lq_http_res *res)
+{
+	int64_t *id = arg;
+	if (rc) {
+		lq_http_fail(res, err);
+	} else {
+		lq_buf_addf(&res->body, "{\"id\":%lld,\"done\":true}", (long long)*id);
+		lq_http_json(res, 200);
+	}
+	free(id);
+}
+
 int lq_route_task_done(lq_http_req *req, lq_http_res *res)
 {
 	char *end;
 	int64_t id = strtoll(req->params[0], &end, 10);
-	lq_error err;
 	if (*end || id <= 0) {
 		lq_http_error(res, 400, "task id must be a number", "id");
 		return 0;
 	}
-	lq_error_clear(&err);
-	if (lq_writer_run(req->server->writer, 0, run_task_done, &id, &err))
-		lq_http_fail(res, &err);
-	else {
-		lq_buf_addf(&res->body, "{\"id\":%lld,\"done\":true}", (long long)id);
-		lq_http_json(res, 200);
-	}
+	int64_t *arg = lq_xmalloc(sizeof *arg);
+	*arg = id;
+	lq_http_defer_write(req, LQ_WRITE_STANDALONE, run_task_done, arg,
+			    task_done_written);
 	return 0;
 }

@@ -282,6 +282,7 @@ typedef struct model_job {
 	lq_apply_report rep;
 	lq_diags diags;
 	lq_writer *writer;
+	cJSON *json;              /* the body, when it came as JSON */
 } model_job;
 
 static int apply_model(lq_service *svc, lq_ingest *session, void *arg,
@@ -295,32 +296,37 @@ static int apply_model(lq_service *svc, lq_ingest *session, void *arg,
 	return rc;
 }
 
-int lq_route_model_put(lq_http_req *req, lq_http_res *res)
+static void model_written(lq_http_req *req, void *arg, int rc,
+			  const lq_error *err, lq_http_res *res)
 {
-	model_job j;
-	cJSON *json;
-	lq_error err;
-	memset(&j, 0, sizeof j);
-	j.writer = req->server->writer;
-	j.text = lq_route_model_text(req, &json, &j.len);
-	if (!j.text || j.len == 0) {
-		lq_http_error(res, 400, "send the model as YAML, or JSON {\"text\": \"...\"}", "text");
-		cJSON_Delete(json);
-		return 0;
-	}
-	lq_error_clear(&err);
-	int rc = lq_writer_run(req->server->writer, 0, apply_model, &j, &err);
-	if (rc && j.diags.n)
-		lq_route_problems(res, &j.diags);
+	model_job *j = arg;
+	if (rc && j->diags.n)
+		lq_route_problems(res, &j->diags);
 	else if (rc)
-		lq_http_fail(res, &err);
+		lq_http_fail(res, err);
 	else {
 		lq_buf_addf(&res->body, "{\"version\":%lld,\"leads_rescored\":%zu,"
-			    "\"stage_changes\":%zu}", (long long)j.rep.version,
-			    j.rep.leads_rescored, j.rep.stage_changes);
+			    "\"stage_changes\":%zu}", (long long)j->rep.version,
+			    j->rep.leads_rescored, j->rep.stage_changes);
 		lq_http_json(res, 200);
 	}
-	lq_diags_free(&j.diags);
-	cJSON_Delete(json);
+	lq_diags_free(&j->diags);
+	cJSON_Delete(j->json);
+	free(j);
+}
+
+int lq_route_model_put(lq_http_req *req, lq_http_res *res)
+{
+	model_job *j = lq_xcalloc(1, sizeof *j);
+	j->writer = req->server->writer;
+	j->text = lq_route_model_text(req, &j->json, &j->len);
+	if (!j->text || j->len == 0) {
+		lq_http_error(res, 400, "send the model as YAML, or JSON {\"text\": \"...\"}", "text");
+		cJSON_Delete(j->json);
+		free(j);
+		return 0;
+	}
+	lq_http_defer_write(req, LQ_WRITE_STANDALONE, apply_model, j,
+			    model_written);
 	return 0;
 }

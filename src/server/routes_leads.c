@@ -90,24 +90,40 @@ static int upsert_lead(lq_service *svc, lq_ingest *session, void *arg,
 	return lq_ingest_lead(session, &j->rec, &j->id, err);
 }
 
+static void lead_free(lead_job *j)
+{
+	lq_leadrec_free(&j->rec);
+	free(j);
+}
+
+static void lead_put_written(lq_http_req *req, void *arg, int rc,
+			     const lq_error *err, lq_http_res *res)
+{
+	lead_job *j = arg;
+	if (rc) {
+		lq_http_fail(res, err);
+	} else {
+		lq_buf_addf(&res->body, "{\"id\":%lld}", (long long)j->id);
+		lq_http_json(res, 200);
+	}
+	lead_free(j);
+}
+
 /* POST /api/leads: a lead record as `import leads` takes in NDJSON. */
 int lq_route_lead_put(lq_http_req *req, lq_http_res *res)
 {
-	lead_job j;
+	lead_job *j = lq_xcalloc(1, sizeof *j);
 	lq_error err;
-	memset(&j, 0, sizeof j);
-	lq_leadrec_init(&j.rec);
+	lq_leadrec_init(&j->rec);
 	lq_error_clear(&err);
-	int rc = lq_leadrec_from_json(req->body, req->body_len, NULL, NULL, &j.rec, &err);
-	if (rc == 0)
-		rc = lq_writer_run(req->server->writer, 1, upsert_lead, &j, &err);
-	if (rc)
+	if (lq_leadrec_from_json(req->body, req->body_len, NULL, NULL, &j->rec,
+				 &err)) {
 		lq_http_fail(res, &err);
-	else {
-		lq_buf_addf(&res->body, "{\"id\":%lld}", (long long)j.id);
-		lq_http_json(res, 200);
+		lead_free(j);
+		return 0;
 	}
-	lq_leadrec_free(&j.rec);
+	lq_http_defer_write(req, LQ_WRITE_SESSION, upsert_lead, j,
+			    lead_put_written);
 	return 0;
 }
 
@@ -118,16 +134,24 @@ static int forget_lead(lq_service *svc, lq_ingest *session, void *arg,
 	return lq_service_forget(svc, j->key, err);
 }
 
-int lq_route_lead_delete(lq_http_req *req, lq_http_res *res)
+static void forget_written(lq_http_req *req, void *arg, int rc,
+			   const lq_error *err, lq_http_res *res)
 {
-	lead_job j = {.key = req->params[0]};
-	lq_error err;
-	lq_error_clear(&err);
-	if (lq_writer_run(req->server->writer, 0, forget_lead, &j, &err))
-		lq_http_fail(res, &err);
-	else {
+	if (rc) {
+		lq_http_fail(res, err);
+	} else {
 		lq_buf_adds(&res->body, "{\"erased\":true}");
 		lq_http_json(res, 200);
 	}
+	lead_free(arg);
+}
+
+int lq_route_lead_delete(lq_http_req *req, lq_http_res *res)
+{
+	lead_job *j = lq_xcalloc(1, sizeof *j);
+	lq_leadrec_init(&j->rec);
+	j->key = req->params[0];
+	lq_http_defer_write(req, LQ_WRITE_ERASURE, forget_lead, j,
+			    forget_written);
 	return 0;
 }

@@ -17,7 +17,10 @@
  * its connection suspended the same way: a request thread blocked there
  * (as it was until session 7) held every connection of that thread, so
  * four dashboard reads during a tracking burst stalled the tracking API
- * (p99 1.96 s, docs/performance.md).
+ * (p99 1.96 s, docs/performance.md). And every other write (a sales
+ * action, a lead, a model, an erasure) is handed to the writer thread
+ * with its connection suspended too (req->defer->write, http.h), and
+ * answered when the writer has run it.
  */
 #include "server/server.h"
 
@@ -48,7 +51,9 @@ typedef struct conn_state {
 	lq_http_defer defer;
 	lq_inbox_job job;
 	int deferred;              /* the job was handed to the inbox... */
-	int refused;               /* ...which refused it (shutting down) */
+	int refused;               /* ...or the writer, which refused it */
+	lq_writer_job write_job;
+	int writing;               /* the write was handed to the writer */
 	lq_writer_watch watch;     /* waiting for the inbox to be applied */
 	int watched;               /* the route runs when resumed */
 	int counted;               /* in s->waiting until completed */
@@ -275,22 +280,39 @@ static int admit(struct lq_server *s, struct MHD_Connection *conn,
 			      req, res) ? 1 : 0;
 }
 
-/* Run the route (after admit, and after the wait for the inbox when the
- * connection was suspended for it: now and the thread's reader again). */
-static void run_route(struct lq_server *s, conn_state *st, lq_http_res *res)
+/* After the connection was suspended: now and this thread's reader
+ * (another thread may serve it now). 0, or res holds the failure. */
+static int resume_request(struct lq_server *s, conn_state *st,
+			  lq_http_res *res)
 {
 	lq_http_req *req = &st->req;
 	lq_error err;
-
-	if (st->watched) {
-		req->now = lq_server_now(s);
-		lq_error_clear(&err);
-		if (lq_server_reader(s, &req->svc, &err)) {
-			lq_http_fail(res, &err);
-			return;
-		}
+	req->now = lq_server_now(s);
+	lq_error_clear(&err);
+	if (lq_server_reader(s, &req->svc, &err)) {
+		lq_http_fail(res, &err);
+		return 1;
 	}
-	st->route->fn(req, res);
+	return 0;
+}
+
+/* Run the route (after admit, and after the wait for the inbox when the
+ * connection was suspended for it). */
+static void run_route(struct lq_server *s, conn_state *st, lq_http_res *res)
+{
+	if (st->watched && resume_request(s, st, res))
+		return;
+	st->route->fn(&st->req, res);
+}
+
+/* st waits (suspended) for a thread of the server: counted until it is
+ * answered, so that the shutdown waits for its answer. */
+static void count_waiting(struct lq_server *s, conn_state *st)
+{
+	if (!st->counted) {
+		st->counted = 1;
+		__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
+	}
 }
 
 /* ---- deferred writes ----------------------------------------------------- */
@@ -318,15 +340,79 @@ static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
 	j->done = job_done;
 	j->ctx = st;
 	st->deferred = 1;
-	if (!st->counted) {
-		st->counted = 1;
-		__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
-	}
+	count_waiting(s, st);
 	MHD_suspend_connection(conn);
 	if (lq_inbox_writer_submit(s->inbox, j)) {
 		st->refused = 1;
 		MHD_resume_connection(conn);
 	}
+}
+
+/* ---- writes handed to the writer ------------------------------------------- */
+
+/* The writer ran st's job (on its thread): let libmicrohttpd call
+ * on_request again. Its last touch of st. */
+static void write_done(lq_writer_job *job)
+{
+	conn_state *st = job->ctx;
+	MHD_resume_connection(st->req.conn);
+}
+
+/* Queue the route's write for the writer; the connection sleeps until
+ * write_done (suspended first: it may come at once). */
+static void defer_to_writer(struct lq_server *s, struct MHD_Connection *conn,
+			    conn_state *st)
+{
+	const lq_http_write *wr = &st->defer.write;
+	lq_writer_job *j = &st->write_job;
+	memset(j, 0, sizeof *j);
+	j->kind = wr->kind;
+	j->inbox_target = st->watch.target;  /* waited for already */
+	j->fn = wr->fn;
+	j->arg = wr->arg;
+	j->done = write_done;
+	j->ctx = st;
+	st->writing = 1;
+	count_waiting(s, st);
+	MHD_suspend_connection(conn);
+	if (lq_writer_submit(s->writer, j)) {
+		st->refused = 1;
+		MHD_resume_connection(conn);
+	}
+}
+
+static void answer_shutting_down(lq_http_res *res)
+{
+	lq_buf_free(&res->body);
+	lq_http_error(res, 503, "the server is shutting down", NULL);
+	snprintf(res->header_name, sizeof res->header_name, "Retry-After");
+	snprintf(res->header_value, sizeof res->header_value, "1");
+}
+
+/* The answer of a write the writer ran (or refused), once resumed: the
+ * route's written builds it and frees its job. Refused, or no reader to
+ * build it with: written only frees the job (its answer is dropped) and
+ * res says why. */
+static void answer_written(struct lq_server *s, conn_state *st,
+			   lq_http_res *res)
+{
+	const lq_http_write *wr = &st->defer.write;
+	lq_writer_job *j = &st->write_job;
+	lq_http_res dropped;
+
+	if (!st->refused && resume_request(s, st, res) == 0) {
+		wr->written(&st->req, wr->arg, j->rc, &j->err, res);
+		return;
+	}
+	if (st->refused) {
+		j->rc = lq_error_set(&j->err, LQ_EINTERNAL,
+				     "the server is shutting down");
+		answer_shutting_down(res);
+	}
+	memset(&dropped, 0, sizeof dropped);
+	wr->written(&st->req, wr->arg, j->rc ? j->rc : LQ_EINTERNAL, &j->err,
+		    &dropped);
+	lq_buf_free(&dropped.body);
 }
 
 /* The inbox holds its limit and the writer has not applied all of it
@@ -352,9 +438,7 @@ static int inbox_full(struct lq_server *s, lq_http_res *res)
 static void answer_deferred(conn_state *st, lq_http_res *res)
 {
 	if (st->refused) {
-		lq_http_error(res, 503, "the server is shutting down", NULL);
-		snprintf(res->header_name, sizeof res->header_name, "Retry-After");
-		snprintf(res->header_value, sizeof res->header_value, "1");
+		answer_shutting_down(res);
 	} else {
 		st->defer.answer(st->job.rc, &st->job.err, res);
 	}
@@ -414,10 +498,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	memset(&res, 0, sizeof res);
 	res.status = 200;
-	int preflight = !st->deferred && !st->watched &&
+	int preflight = !st->deferred && !st->watched && !st->writing &&
 			is_preflight(s, st, method, url);
 	if (st->deferred) {
 		answer_deferred(st, &res);
+	} else if (st->writing) {
+		answer_written(s, st, &res);
 	} else if (preflight) {
 		res.status = 204;   /* the CORS headers are all it says */
 	} else if (st->watched || admit(s, conn, st, &res) == 0) {
@@ -430,6 +516,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				defer_write(s, conn, st);
 				return MHD_YES;   /* answered when resumed */
 			}
+		} else if (st->defer.write.fn) {
+			lq_buf_free(&res.body);
+			defer_to_writer(s, conn, st);
+			return MHD_YES;           /* answered when resumed */
 		}
 	}
 	enum MHD_Result ok = send_response(conn, &res, s, url, preflight);

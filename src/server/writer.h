@@ -10,12 +10,19 @@
  *    alone and the others still commit. A job's caller learns its result
  *    only after the commit that holds its writes.
  *  - standalone jobs (sales actions, a new model...) run one at a time in
- *    their own transactions, in queue order.
+ *    their own transactions, in queue order. An erasure (a lead
+ *    forgotten) is a standalone job that first deletes the inbox's
+ *    applied rows and truncates its WAL, so that no copy of what the
+ *    person sent stays there; that stalls the inbox's acknowledgements
+ *    while it runs, so no other job does it.
  *
- * Two ways to hand over a job: lq_writer_run blocks the calling thread
- * until the result; lq_writer_submit returns at once and calls the job's
- * done function on the writer thread. (The tracking API does not come
- * this way: its requests are acknowledged by the inbox thread.)
+ * A job is handed over with lq_writer_submit, which returns at once; the
+ * writer calls the job's done function on its thread once it ran. No
+ * caller waits for it on a thread of its own: the HTTP routes suspend
+ * their connection (http.h), since the writer applies the tracking
+ * inbox before each job and that can take seconds under load. (The
+ * tracking API does not come this way: its requests are acknowledged by
+ * the inbox thread.)
  *
  * lq_writer_close refuses new jobs and runs everything accepted to its
  * end (committed, done called); nothing acknowledged is lost.
@@ -63,8 +70,14 @@ typedef void (*lq_writer_done_fn)(lq_writer_job *job);
 
 /* A job handed over with lq_writer_submit: the caller fills the first
  * fields and keeps the job alive until done is called. */
+typedef enum lq_write_kind {
+	LQ_WRITE_STANDALONE,     /* its own transaction */
+	LQ_WRITE_SESSION,        /* joins a group commit */
+	LQ_WRITE_ERASURE         /* standalone, the inbox compacted first */
+} lq_write_kind;
+
 struct lq_writer_job {
-	int session;             /* 1: joins a group commit */
+	lq_write_kind kind;
 	lq_write_fn fn;
 	void *arg;
 	size_t weight;           /* events it writes (0 counts as 1) */
@@ -72,7 +85,10 @@ struct lq_writer_job {
 	void *ctx;               /* for done */
 	int rc;                  /* the result: fn's, or the commit's */
 	lq_error err;
-	int64_t inbox_target;    /* the writer's: applied up to this first */
+	int64_t inbox_target;    /* the inbox applied up to this first: the
+				    caller's (what was acknowledged when its
+				    request came), or 0: all that was when
+				    it is queued */
 	lq_writer_job *next;     /* the writer's queue */
 };
 
@@ -98,11 +114,6 @@ int lq_writer_start(const char *db, lq_clock_fn clock, void *clock_ctx,
 /* Queue job; 0 when accepted (job->done will be called), LQ_ECONFLICT
  * when the writer is closed (done is not called). */
 int lq_writer_submit(lq_writer *w, lq_writer_job *job);
-
-/* Run fn on the writer thread and wait for it (and, for a session job, for
- * the commit). Returns fn's result, or the commit's failure. */
-int lq_writer_run(lq_writer *w, int session, lq_write_fn fn, void *arg,
-		  lq_error *err);
 
 /* Bumped after any write that changes what readers cache (a new model,
  * webhooks): readers reopen their service when it moved. */
