@@ -447,13 +447,18 @@ seg() { # PATH BODY: the status; then an API read, which waits until it is appli
 }
 seg /v1/page '{"anonymousId":"anon-Rezrov77","properties":{"url":"/AnonPageKulcad"},"messageId":"anon-m1"}' >/dev/null
 seg /v1/identify '{"userId":"YAN-0815","anonymousId":"anon-Rezrov77","traits":{"email":"yannick.plumb@zorgcorp.example","favourite":"Traitvaluefweep"}}' >/dev/null
-zelda_terms="zelda.quux Zeldaname Quuxsurname Zorgtitle ZED-4711 Xylophonium FrobozzUrl Reasonwibble Notetextblorp Tasktextsnarf"
+# zelda tracked too: `leadq forget` (the CLI) must clear the server's inbox
+seg /v1/track '{"userId":"ZED-4711","event":"page_view","properties":{"url":"/ZorkmidTrack"},"messageId":"zed-t1"}' >/dev/null
+zelda_terms="zelda.quux Zeldaname Quuxsurname Zorgtitle ZED-4711 Xylophonium FrobozzUrl Reasonwibble Notetextblorp Tasktextsnarf ZorkmidTrack"
 yannick_terms="yannick.plumb Yannickname Plumbsurname Plumbtitle YAN-0815 Theremincraft GnustoUrl Reasonfrotz Notetextplugh Tasktextxyzzy anon-Rezrov77 AnonPageKulcad Traitvaluefweep"
 present=0
 for t in $zelda_terms $yannick_terms; do
 	sqlite3 "$LEADQ_DB" .dump | grep -qF -- "$t" && present=$((present + 1))
 done
-check_eq "$present" "23" "before: every personal value is in the database (23 markers)"
+check_eq "$present" "24" "before: every personal value is in the database (24 markers)"
+inbox_has() { cat "$LEADQ_DB-inbox" "$LEADQ_DB-inbox-wal" 2>/dev/null | grep -qaF -- "$1"; }
+inbox_has ZorkmidTrack && inbox_has AnonPageKulcad && ok "and the tracking inbox keeps what it applied" \
+	|| not_ok "the inbox keeps applied requests" "markers not in $LEADQ_DB-inbox*"
 funnel_before=$(sql "select stage, count(*) from leads group by stage order by stage")
 zid=$(sql "select id from leads where external_id='ZED-4711'")
 yid=$(sql "select id from leads where external_id='YAN-0815'")
@@ -467,17 +472,30 @@ check_rc 2 "forget without a lead is a usage error"
 lq forget nobody@nowhere.example
 check_rc 2 "forget of an unknown lead: exit 2"
 check_err "no lead 'nobody@nowhere.example'" "naming it"
+# a request the server acknowledged but has not applied yet (as after a
+# crash; written behind the running server's back, so it waits for the
+# next tracking request): it could name the person, so the CLI refuses
+sqlite3 "$LEADQ_DB-inbox" "insert into inbox (kind, received_at, body) values (0, 0, '{\"userId\":\"L1\",\"event\":\"pending\",\"messageId\":\"pend-1\"}')"
+lq forget ZED-4711
+check_rc 2 "leadq forget while the inbox holds a request not applied yet: exit 2"
+check_err "the tracking inbox .*-inbox holds 1 request not applied yet" "says why"
+check_err "DELETE /api/leads/LEAD" "and what to do"
+check_eq "$(sql "select email from leads where id=$zid")" "zelda.quux@zorgcorp.example" "nothing was erased"
+seg /v1/track '{"userId":"L1","event":"after pending","messageId":"pend-2"}' >/dev/null
+check_eq "$(sql "select count(*) from events where msg_id in ('pend-1', 'pend-2')")" "2" "the next tracking request has the server apply both"
 lq forget ZED-4711
 check_rc 0 "leadq forget ZED-4711"
 check_out "^lead $zid erased" "says which lead"
+inbox_has ZorkmidTrack && not_ok "the CLI's forget clears the inbox" "ZorkmidTrack still in $LEADQ_DB-inbox*" \
+	|| ok "the CLI's forget, the server running, deleted the applied requests from the inbox and its WAL"
 call DELETE /api/leads/yannick.plumb@zorgcorp.example "$admin" ""
 check_status 200 "DELETE /api/leads/... erases the other (the server runs)"
-files=("$LEADQ_DB" "$LEADQ_DB-wal")
+files=("$LEADQ_DB" "$LEADQ_DB-wal" "$LEADQ_DB-inbox" "$LEADQ_DB-inbox-wal")
 left=""
 for t in $zelda_terms $yannick_terms; do
 	cat "${files[@]}" 2>/dev/null | grep -qaF -- "$t" && left="$left $t"
 done
-check_eq "$left" "" "at once, with the server running: no trace in the bytes of the .db and -wal files"
+check_eq "$left" "" "at once, with the server running: no trace in the bytes of the .db and -wal files, nor the inbox's"
 check_eq "$(sql "select count(*) from leads where id in ($zid, $yid) and email is null and first_name is null")" "2" "the rows stay, anonymous"
 check_eq "$(sql "select count(*) from stage_changes where lead_id in ($zid, $yid)")" "$stages_before" "with their stage history"
 check_eq "$(sql "select stage, count(*) from leads group by stage order by stage")" "$funnel_before" "funnel counts do not change"
