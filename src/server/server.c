@@ -54,6 +54,7 @@ typedef struct conn_state {
 	int refused;               /* ...or the writer, which refused it */
 	lq_writer_job write_job;
 	int writing;               /* the write was handed to the writer */
+	int written;               /* its written was called (job freed) */
 	lq_writer_watch watch;     /* waiting for the inbox to be applied */
 	int watched;               /* the route runs when resumed */
 	int counted;               /* in s->waiting until completed */
@@ -389,30 +390,42 @@ static void answer_shutting_down(lq_http_res *res)
 	snprintf(res->header_value, sizeof res->header_value, "1");
 }
 
+/* The route's written, with an answer nobody will read: it frees the
+ * job. rc is not 500's (that would log an internal error). */
+static void drop_written(conn_state *st, int rc, const char *why)
+{
+	const lq_http_write *wr = &st->defer.write;
+	lq_writer_job *j = &st->write_job;
+	lq_http_res dropped;
+	lq_error err;
+
+	memset(&dropped, 0, sizeof dropped);
+	lq_error_clear(&err);
+	lq_error_set(&err, rc, "%s", why);
+	wr->written(&st->req, wr->arg, j->rc ? j->rc : rc, j->rc ? &j->err : &err,
+		    &dropped);
+	lq_buf_free(&dropped.body);
+	st->written = 1;
+}
+
 /* The answer of a write the writer ran (or refused), once resumed: the
  * route's written builds it and frees its job. Refused, or no reader to
- * build it with: written only frees the job (its answer is dropped) and
- * res says why. */
+ * build it with: res says why and the job's answer is dropped. */
 static void answer_written(struct lq_server *s, conn_state *st,
 			   lq_http_res *res)
 {
 	const lq_http_write *wr = &st->defer.write;
 	lq_writer_job *j = &st->write_job;
-	lq_http_res dropped;
 
-	if (!st->refused && resume_request(s, st, res) == 0) {
-		wr->written(&st->req, wr->arg, j->rc, &j->err, res);
-		return;
-	}
 	if (st->refused) {
-		j->rc = lq_error_set(&j->err, LQ_EINTERNAL,
-				     "the server is shutting down");
 		answer_shutting_down(res);
+		drop_written(st, LQ_ECONFLICT, "the server is shutting down");
+	} else if (resume_request(s, st, res)) {
+		drop_written(st, LQ_ECONFLICT, "no reader for the answer");
+	} else {
+		wr->written(&st->req, wr->arg, j->rc, &j->err, res);
+		st->written = 1;
 	}
-	memset(&dropped, 0, sizeof dropped);
-	wr->written(&st->req, wr->arg, j->rc ? j->rc : LQ_EINTERNAL, &j->err,
-		    &dropped);
-	lq_buf_free(&dropped.body);
 }
 
 /* The inbox holds its limit and the writer has not applied all of it
@@ -536,6 +549,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 		return;
 	if (st->counted)
 		__atomic_sub_fetch(&st->req.server->waiting, 1, __ATOMIC_ACQ_REL);
+	/* Closed before its answer (the client left, or the stop closed it):
+	 * the writer is done with the job (the connection was resumed). */
+	if (st->writing && !st->written)
+		drop_written(st, LQ_ECONFLICT, "the connection closed");
 	for (size_t i = 0; i < st->req.nparams; i++)
 		free(st->req.params[i]);
 	lq_buf_free(&st->body);

@@ -6,9 +6,10 @@
 # the writer has applied what was acknowledged; a bad request is refused
 # alone; a request the database refuses when it is applied is rejected
 # alone, logged and counted, and the requests after it are applied;
-# SIGTERM with suspended requests answers or drops each of them and loses
-# nothing acknowledged; the WALs are checkpointed off the writer's and
-# the inbox thread's threads; a full inbox answers 503.
+# SIGTERM with suspended requests (tracking, and notes waiting for the
+# writer) answers or drops each of them and loses nothing acknowledged;
+# the WALs are checkpointed off the writer's and the inbox thread's
+# threads; a full inbox answers 503.
 source "$(dirname "$0")/lib.sh"
 loadgen="$(dirname "$LEADQ")/tests/tools/loadgen"
 pids=""
@@ -304,6 +305,36 @@ check_eq "$phantom" "0" "nothing stored that was never sent"
 ! grep -q 'internal error' "$work/server.err" \
 	&& ok "no internal error at shutdown (refused writes are 503)" || not_ok "no internal error" "$(tail -3 "$work/server.err")"
 check_eq "$(sql 'pragma integrity_check')" "ok" "integrity_check passes"
+
+# ---- SIGTERM with writes waiting for the writer --------------------------------
+# A note is answered once the writer ran it, its connection suspended
+# meanwhile (session 12). A stop runs every write the writer accepted,
+# answers it, and answers 503 to a write that comes on an open connection
+# after the writer closed. A tracking backlog (50,000 new people) keeps
+# the writer busy when the stop comes.
+start_server --threads 2
+check_eq "$(burst c9 100)" "200 100" "a burst of 100 batches of 500 new people is acknowledged"
+: >"$work/sent.c9n"
+: >"$work/acked.c9n"
+"$loadgen" --port "$port" --key "$admin" --prefix c9n --conns 8 --seconds 30 --notes L2 \
+	--sent "$work/sent.c9n" --acked "$work/acked.c9n" >"$work/load.c9n" 2>&1 &
+lpid=$!
+pids="$pids $lpid"
+for _ in $(seq 1000); do [ "$(wc -l <"$work/acked.c9n")" -ge 20 ] && break; sleep 0.01; done
+kill -TERM "$spid"
+wait "$spid"
+check_eq "$?" "0" "SIGTERM with 8 connections posting notes during a tracking backlog: exit 0"
+wait "$lpid"
+grep -q "stopped cleanly" "$work/server.err" && ok "stopped cleanly" || not_ok "stopped cleanly" "$(tail -3 "$work/server.err")"
+acked=$(sort -u "$work/acked.c9n" | wc -l)
+stored_notes() { sql "select text from notes where text glob 'c9n-*'" | sort -u; }
+missing=$(comm -23 <(sort -u "$work/acked.c9n") <(stored_notes) | wc -l)
+[ "$acked" -ge 20 ] && ok "$acked notes answered 200 before the stop ($(cat "$work/load.c9n"))" || not_ok "notes answered before the stop" "$acked"
+check_eq "$missing" "0" "every note answered 200 is stored"
+check_eq "$(comm -13 <(sort -u "$work/sent.c9n") <(stored_notes) | wc -l)" "0" "nothing stored that was never sent"
+check_eq "$(grep -o '4xx=[0-9]*' "$work/load.c9n")" "4xx=0" "the others were answered 503 or not at all, none 4xx"
+check_eq "$(grep -c 'internal error' "$work/server.err")" "0" "a refused write is no internal error in the log"
+check_eq "$(sql "select count(*) from events where msg_id glob 'c9-*'")" "50000" "the backlog was applied before the exit"
 
 # ---- a full inbox answers 503 -------------------------------------------------
 # With a 1 MB inbox, a burst of 200 KB batches from 8 connections fills it

@@ -17,6 +17,9 @@
  * --user: a retry is the same message only with the user it was first
  * sent with (leadq counts a messageId once per lead).
  * --requests N stops each connection after N requests of new ids.
+ * --notes LEAD posts sales notes instead, POST /api/leads/LEAD/notes with
+ * the id as the note's text (--key then a sales or admin key; no batch):
+ * the writes that go through the writer thread rather than the inbox.
  * Prints one summary line: requests, ok, failed, by status, seconds.
  * Exits 0 unless its arguments or files are wrong: a server that dies
  * under it is what the tests want.
@@ -45,7 +48,7 @@
 
 typedef struct opts {
 	long port;
-	const char *key, *prefix, *user, *sent, *acked, *replay;
+	const char *key, *prefix, *user, *sent, *acked, *replay, *notes;
 	long conns, batch, requests;
 	double seconds;
 } opts;
@@ -171,6 +174,8 @@ static size_t build_body(const shared *sh, char *body, char ids[][MAX_ID],
 			 size_t n)
 {
 	size_t len = 0;
+	if (sh->o.notes)
+		return (size_t)snprintf(body, BODY_CAP, "{\"text\":\"%s\"}", ids[0]);
 	if (n > 1)
 		len += (size_t)snprintf(body, BODY_CAP, "{\"batch\":[");
 	for (size_t i = 0; i < n; i++)
@@ -194,12 +199,17 @@ static int send_ids(shared *sh, int *fd, char ids[][MAX_ID], size_t n)
 
 	if (*fd < 0 && (*fd = connect_once(sh->o.port)) < 0)
 		return -1;
+	char path[128];
+	if (sh->o.notes)
+		snprintf(path, sizeof path, "/api/leads/%s/notes", sh->o.notes);
+	else
+		snprintf(path, sizeof path, "/v1/%s", n > 1 ? "batch" : "track");
 	hlen = snprintf(head, sizeof head,
-			"POST /v1/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+			"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 			"Authorization: Bearer %s\r\n"
 			"Content-Type: application/json\r\n"
 			"Content-Length: %zu\r\n\r\n",
-			n > 1 ? "batch" : "track", sh->o.key, blen);
+			path, sh->o.key, blen);
 	record(sh, sh->sent_fd, ids, n);
 	if (write_all(*fd, head, (size_t)hlen) || write_all(*fd, body, blen) ||
 	    (status = read_response(*fd, &close_after)) < 0) {
@@ -296,8 +306,7 @@ static void usage(void)
 {
 	fputs("usage: loadgen --port N --key KEY --prefix P --sent FILE --acked FILE\n"
 	      "               [--conns C] [--seconds S] [--batch B] [--requests N]\n"
-	      "               [--user U]"
-	      "               [--replay FILE]\n", stderr);
+	      "               [--user U] [--replay FILE] [--notes LEAD]\n", stderr);
 	exit(2);
 }
 
@@ -310,6 +319,7 @@ static void parse(int argc, char **argv, opts *o)
 		{"user", required_argument, 0, 'u'}, {"sent", required_argument, 0, 'S'},
 		{"acked", required_argument, 0, 'A'}, {"replay", required_argument, 0, 'r'},
 		{"requests", required_argument, 0, 'n'},
+		{"notes", required_argument, 0, 'N'},
 		{0}};
 	int c;
 	*o = (opts){.conns = 4, .batch = 1, .seconds = 5, .user = "loadgen"};
@@ -326,6 +336,7 @@ static void parse(int argc, char **argv, opts *o)
 		case 'A': o->acked = optarg; break;
 		case 'r': o->replay = optarg; break;
 		case 'n': o->requests = strtol(optarg, NULL, 10); break;
+		case 'N': o->notes = optarg; break;
 		default: usage();
 		}
 	}
@@ -333,7 +344,8 @@ static void parse(int argc, char **argv, opts *o)
 	    !o->prefix || !o->sent || !o->acked || o->conns < 1 ||
 	    o->conns > MAX_CONNS || o->batch < 1 || o->batch > MAX_BATCH || o->requests < 0 ||
 	    o->seconds <= 0 || o->seconds > 600 || strlen(o->prefix) > 40 ||
-	    strlen(o->user) > 60 || strlen(o->key) > 200)
+	    strlen(o->user) > 60 || strlen(o->key) > 200 ||
+	    (o->notes && (o->batch > 1 || strlen(o->notes) > 60)))
 		usage();
 }
 
