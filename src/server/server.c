@@ -621,13 +621,30 @@ static int write_port_file(const char *path, unsigned port, lq_error *err)
  * in the same runs, p99 7.5 ms instead of 8.6; docs/performance.md). */
 #define LQ_HTTP_CONN_MEMORY (32 * 1024)
 
+/*
+ * New connections are refused once the stop began (s->closing): each is
+ * closed as soon as it is accepted. Not MHD_quiesce_daemon: in
+ * libmicrohttpd 0.9.75's thread pool with epoll it marks each worker
+ * quiesced and then takes the listening socket out of the worker's
+ * epoll set, panicking (abort) if that fails; a worker busy with
+ * requests can see the mark and take the socket out first. Under load
+ * the server died so at SIGTERM (exit 134), once in 22 runs of
+ * t_server_commit.sh, before the writer had applied the inbox.
+ */
+static enum MHD_Result accept_while_open(void *cls, const struct sockaddr *addr,
+					 socklen_t addrlen)
+{
+	struct lq_server *s = cls;
+	return __atomic_load_n(&s->closing, __ATOMIC_ACQUIRE) ? MHD_NO : MHD_YES;
+}
+
 static struct MHD_Daemon *start_daemon(struct lq_server *s,
 				       struct sockaddr_in *sa, lq_error *err)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s,
+		flags, 0, accept_while_open, s, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->opts.threads > 0 ? s->opts.threads : 4),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
@@ -777,9 +794,10 @@ int lq_server_run(const lq_server_opts *opts, lq_error *err)
 		fprintf(stderr, "leadq: %s: finishing in-flight requests\n",
 			sig == SIGINT ? "interrupted" : "terminated");
 	}
-	/* Stop accepting; refuse new writes (503) and commit every accepted
-	 * one; answer them; only then close the connections. */
-	MHD_quiesce_daemon(d);
+	/* Stop accepting (accept_while_open); refuse new writes (503) and
+	 * commit every accepted one; answer them; only then close the
+	 * connections. */
+	__atomic_store_n(&s->closing, 1, __ATOMIC_RELEASE);
 	lq_inbox_writer_close(s->inbox);
 	lq_writer_close(s->writer);
 	wait_for_answers(s);

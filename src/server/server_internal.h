@@ -61,6 +61,8 @@ struct lq_server {
 	lq_metrics metrics;
 	uint64_t waiting;          /* requests whose write the writer accepted
 				      and that are not answered yet (atomic) */
+	int closing;               /* the stop began: accept no connection
+				      (atomic) */
 };
 
 /* This thread's read-only service, reopened when the writer's generation

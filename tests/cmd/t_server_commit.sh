@@ -133,6 +133,21 @@ answered() { # FILES...: "N MAX" of the lines "200 SECONDS" in them
 	cat "$@" | awk '$1 == 200 { n++; if ($2 > m) m = $2 } END { printf "%d %.3f", n, m }'
 }
 
+check_waiters() { # WHAT PREFIX DIV THREADS EXTRA: the four WHATs (their
+	# "STATUS SECONDS" in $work/PREFIX.*) waited for a backlog and were
+	# answered 200; meanwhile the $tracks tracks answered at once (the
+	# slowest, $slowest, under 0.25 s or under the longest wait / DIV)
+	local n waited
+	read -r n waited <<<"$(answered "$work/$2".*)"
+	awk -v w="$waited" 'BEGIN { exit !(w >= 0.3) }' \
+		&& ok "4 ${1}s waited for the inbox's backlog (the longest $waited s$5), all answered 200 ($n)" \
+		|| not_ok "${1}s waited for a backlog" "longest $1 $waited s, $n answered 200"
+	[ "$n" = 4 ] || not_ok "every $1 answered" "$(cat "$work/$2".*)"
+	awk -v t="$slowest" -v w="$waited" -v d="$3" 'BEGIN { exit !(t < 0.25 || t < w / d) }' \
+		&& ok "meanwhile /v1/track answered at once on $4 (slowest of $tracks: $slowest s)" \
+		|| not_ok "tracking answered while ${1}s wait" "slowest track $slowest s, ${1}s waited $waited s"
+}
+
 # ---- reads waiting for the inbox hold no request thread --------------------
 # 200 batches of 500 events of new people (100,000 leads created) take the
 # writer seconds to apply; four reads meanwhile wait for them (up to 2 s)
@@ -155,16 +170,9 @@ done
 waiting=$(metric leadq_http_waiting_commit)
 # shellcheck disable=SC2086
 wait $rpids
-reads=$(answered "$work"/read.*)
-read -r nreads waited <<<"$reads"
 # the check means something only if the reads did wait for a backlog
-awk -v w="$waited" 'BEGIN { exit !(w >= 0.3) }' \
-	&& ok "4 reads waited for the inbox's backlog (the longest $waited s; suspended meanwhile: $waiting), all answered 200 ($nreads)" \
-	|| not_ok "reads waited for a backlog" "longest read $waited s, $nreads answered 200"
-[ "$nreads" = 4 ] || not_ok "every read answered" "$nreads of 4"
-awk -v t="$slowest" -v w="$waited" 'BEGIN { exit !(t < 0.25 || t < w / 4) }' \
-	&& ok "meanwhile /v1/track answered at once on 2 request threads (slowest of 5: $slowest s)" \
-	|| not_ok "tracking answered while reads wait" "slowest track $slowest s, reads waited $waited s"
+tracks=5
+check_waiters read read 4 "2 request threads" "; suspended meanwhile: $waiting"
 settle
 check_eq "$(sql "select count(*) from events where msg_id glob 'c6-*'")" "100005" "the burst and the tracks are all stored"
 
@@ -202,16 +210,8 @@ while [ "$tracks" -lt 5 ] || ! [ "$(cat "$work"/note.* | wc -l)" = 4 ]; do
 done
 # shellcheck disable=SC2086
 wait $npids
-notes=$(answered "$work"/note.*)
-read -r nnotes waited <<<"$notes"
-awk -v w="$waited" 'BEGIN { exit !(w >= 0.3) }' \
-	&& ok "4 notes waited for the inbox's backlog (the longest $waited s), all answered 200 ($nnotes)" \
-	|| not_ok "notes waited for a backlog" "longest note $waited s, $nnotes answered 200"
-[ "$nnotes" = 4 ] || not_ok "every note answered" "$(cat "$work"/note.*)"
 # (a thread held by a note blocked a track sent then for 0.7-2.2 s)
-awk -v t="$slowest" -v w="$waited" 'BEGIN { exit !(t < 0.25 || t < w / 20) }' \
-	&& ok "meanwhile /v1/track answered at once on 1 request thread (slowest of $tracks: $slowest s)" \
-	|| not_ok "tracking answered while notes wait" "slowest track $slowest s, notes waited $waited s"
+check_waiters note note 20 "1 request thread" ""
 settle
 check_eq "$(sql "select count(*) from notes where text glob 'c8 note *'")" "4" "the notes are stored"
 check_eq "$(sql "select count(*) from events where msg_id glob 'c8*'")" "$((200000 + tracks))" "the bursts and the tracks are all stored"
@@ -282,26 +282,53 @@ done
 	|| not_ok "the inbox's WAL starts over" "$pages pages in the inbox's WAL after $i requests"
 
 # ---- SIGTERM with suspended requests ----------------------------------------
-: >"$work/sent.c4"
-: >"$work/acked.c4"
-"$loadgen" --port "$port" --key "$ingest" --prefix c4 --conns 48 --seconds 30 --batch 1 \
-	--user user-c4 --sent "$work/sent.c4" --acked "$work/acked.c4" >"$work/load.c4" 2>&1 &
-lpid=$!
-pids="$pids $lpid"
-for _ in $(seq 500); do [ "$(wc -l <"$work/acked.c4")" -ge 300 ] && break; sleep 0.01; done
-waiting=$(metric leadq_http_waiting_commit)
-kill -TERM "$spid"
-wait "$spid"
-check_eq "$?" "0" "SIGTERM under load from 48 connections ($waiting waiting for a commit just before): exit 0"
-wait "$lpid"
-grep -q "stopped cleanly" "$work/server.err" && ok "stopped cleanly" || not_ok "stopped cleanly" "$(tail -3 "$work/server.err")"
-acked=$(sort -u "$work/acked.c4" | wc -l)
-missing=$(comm -23 <(sort -u "$work/acked.c4") <(sql "select msg_id from events where msg_id glob 'c4-*'" | sort) | wc -l)
-[ "$acked" -ge 300 ] && ok "$acked acknowledged before the stop ($(cat "$work/load.c4"))" || not_ok "acknowledged before the stop" "$acked"
-check_eq "$missing" "0" "every acknowledged event is stored"
+# stop_under_load PREFIX MIN WHAT LOADGEN_ARGS...: loadgen in the
+# background (its ids in $work/sent.PREFIX and acked.PREFIX), SIGTERM once
+# MIN were acknowledged (and $before_stop ran, when set): the server exits
+# 0 and says it stopped cleanly
+stop_under_load() {
+	local prefix=$1 min=$2 what=$3 lpid
+	shift 3
+	: >"$work/sent.$prefix"
+	: >"$work/acked.$prefix"
+	"$loadgen" --port "$port" --prefix "$prefix" --sent "$work/sent.$prefix" \
+		--acked "$work/acked.$prefix" "$@" >"$work/load.$prefix" 2>&1 &
+	lpid=$!
+	pids="$pids $lpid"
+	for _ in $(seq 1000); do [ "$(wc -l <"$work/acked.$prefix")" -ge "$min" ] && break; sleep 0.01; done
+	[ -z "${before_stop:-}" ] || $before_stop >/dev/null
+	waiting=$(metric leadq_http_waiting_commit)
+	kill -TERM "$spid"
+	# a new connection while the stop goes on is not served ($late: the
+	# status, 000, and whether the server was still stopping after it)
+	sleep 0.1
+	late=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$url/healthz")
+	kill -0 "$spid" 2>/dev/null && late="$late stopping" || late="$late gone"
+	wait "$spid"
+	local rc=$? last
+	# (once in 22 runs in session 12 this exited 134, an abort, its log
+	# lost with the work directory: the log's end is shown here)
+	mapfile -t last < <(grep -v '^time=' "$work/server.err" | tail -n 5)
+	[ "$rc" = 0 ] && ok "SIGTERM $what ($waiting waiting just before): exit 0" \
+		|| not_ok "SIGTERM $what: exit 0" "exit $rc" "${last[@]}"
+	wait "$lpid"
+	grep -q "stopped cleanly" "$work/server.err" && ok "stopped cleanly" || not_ok "stopped cleanly" "$(tail -3 "$work/server.err")"
+}
+# acked_stored PREFIX MIN STORED: at least MIN acknowledged, each of them
+# among the ids in the file STORED (sorted, unique), and none of those
+# that was never sent
+acked_stored() {
+	local acked
+	acked=$(sort -u "$work/acked.$1" | wc -l)
+	[ "$acked" -ge "$2" ] && ok "$acked acknowledged before the stop ($(cat "$work/load.$1"))" \
+		|| not_ok "acknowledged before the stop" "$acked"
+	check_eq "$(comm -23 <(sort -u "$work/acked.$1") "$3" | wc -l)" "0" "every acknowledged one is stored"
+	check_eq "$(comm -13 <(sort -u "$work/sent.$1") "$3" | wc -l)" "0" "nothing stored that was never sent"
+}
+stop_under_load c4 300 "under load from 48 connections" --key "$ingest" --conns 48 --seconds 30 --batch 1 --user user-c4
+sql "select msg_id from events where msg_id glob 'c4-*'" | sort -u >"$work/stored.c4"
+acked_stored c4 300 "$work/stored.c4"
 check_eq "$(sql "select count(*) - count(distinct msg_id) from events where msg_id glob 'c4-*'")" "0" "exactly once"
-phantom=$(comm -13 <(sort -u "$work/sent.c4") <(sql "select msg_id from events where msg_id glob 'c4-*'" | sort) | wc -l)
-check_eq "$phantom" "0" "nothing stored that was never sent"
 ! grep -q 'internal error' "$work/server.err" \
 	&& ok "no internal error at shutdown (refused writes are 503)" || not_ok "no internal error" "$(tail -3 "$work/server.err")"
 check_eq "$(sql 'pragma integrity_check')" "ok" "integrity_check passes"
@@ -310,31 +337,20 @@ check_eq "$(sql 'pragma integrity_check')" "ok" "integrity_check passes"
 # A note is answered once the writer ran it, its connection suspended
 # meanwhile (session 12). A stop runs every write the writer accepted,
 # answers it, and answers 503 to a write that comes on an open connection
-# after the writer closed. A tracking backlog (50,000 new people) keeps
-# the writer busy when the stop comes.
+# after the writer closed. A tracking backlog (50,000 new people, and
+# 50,000 more just before the stop) keeps the writer busy when it comes.
 start_server --threads 2
 check_eq "$(burst c9 100)" "200 100" "a burst of 100 batches of 500 new people is acknowledged"
-: >"$work/sent.c9n"
-: >"$work/acked.c9n"
-"$loadgen" --port "$port" --key "$admin" --prefix c9n --conns 8 --seconds 30 --notes L2 \
-	--sent "$work/sent.c9n" --acked "$work/acked.c9n" >"$work/load.c9n" 2>&1 &
-lpid=$!
-pids="$pids $lpid"
-for _ in $(seq 1000); do [ "$(wc -l <"$work/acked.c9n")" -ge 20 ] && break; sleep 0.01; done
-kill -TERM "$spid"
-wait "$spid"
-check_eq "$?" "0" "SIGTERM with 8 connections posting notes during a tracking backlog: exit 0"
-wait "$lpid"
-grep -q "stopped cleanly" "$work/server.err" && ok "stopped cleanly" || not_ok "stopped cleanly" "$(tail -3 "$work/server.err")"
-acked=$(sort -u "$work/acked.c9n" | wc -l)
-stored_notes() { sql "select text from notes where text glob 'c9n-*'" | sort -u; }
-missing=$(comm -23 <(sort -u "$work/acked.c9n") <(stored_notes) | wc -l)
-[ "$acked" -ge 20 ] && ok "$acked notes answered 200 before the stop ($(cat "$work/load.c9n"))" || not_ok "notes answered before the stop" "$acked"
-check_eq "$missing" "0" "every note answered 200 is stored"
-check_eq "$(comm -13 <(sort -u "$work/sent.c9n") <(stored_notes) | wc -l)" "0" "nothing stored that was never sent"
+before_stop="burst c9b 100"    # the stop's backlog
+stop_under_load c9n 20 "with 8 connections posting notes during a tracking backlog" \
+	--key "$admin" --conns 8 --seconds 30 --notes L2
+before_stop=
+sql "select text from notes where text glob 'c9n-*'" | sort -u >"$work/stored.c9n"
+acked_stored c9n 20 "$work/stored.c9n"
 check_eq "$(grep -o '4xx=[0-9]*' "$work/load.c9n")" "4xx=0" "the others were answered 503 or not at all, none 4xx"
 check_eq "$(grep -c 'internal error' "$work/server.err")" "0" "a refused write is no internal error in the log"
-check_eq "$(sql "select count(*) from events where msg_id glob 'c9-*'")" "50000" "the backlog was applied before the exit"
+check_eq "$(sql "select count(*) from events where msg_id glob 'c9-*' or msg_id glob 'c9b-*'")" "100000" "the backlog was applied before the exit"
+check_eq "$late" "000 stopping" "a connection made while the server still applied the backlog was not served"
 
 # ---- a full inbox answers 503 -------------------------------------------------
 # With a 1 MB inbox, a burst of 200 KB batches from 8 connections fills it
