@@ -298,6 +298,8 @@ stop_under_load() {
 	for _ in $(seq 1000); do [ "$(wc -l <"$work/acked.$prefix")" -ge "$min" ] && break; sleep 0.01; done
 	[ -z "${before_stop:-}" ] || $before_stop >/dev/null
 	waiting=$(metric leadq_http_waiting_commit)
+	local clean_before   # the log holds the stops of earlier servers too
+	clean_before=$(grep -c "stopped cleanly" "$work/server.err")
 	kill -TERM "$spid"
 	# a new connection while the stop goes on is not served ($late: the
 	# status, 000, and whether the server was still stopping after it)
@@ -312,7 +314,8 @@ stop_under_load() {
 	[ "$rc" = 0 ] && ok "SIGTERM $what ($waiting waiting just before): exit 0" \
 		|| not_ok "SIGTERM $what: exit 0" "exit $rc" "${last[@]}"
 	wait "$lpid"
-	grep -q "stopped cleanly" "$work/server.err" && ok "stopped cleanly" || not_ok "stopped cleanly" "$(tail -3 "$work/server.err")"
+	[ "$(grep -c "stopped cleanly" "$work/server.err")" -gt "$clean_before" ] \
+		&& ok "stopped cleanly" || not_ok "stopped cleanly" "${last[@]}"
 }
 # acked_stored PREFIX MIN STORED: at least MIN acknowledged, each of them
 # among the ids in the file STORED (sorted, unique), and none of those
