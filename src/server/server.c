@@ -4,23 +4,11 @@
  * dispatch to the route, answer, write the access log line; the readers'
  * per-thread services; signals and the orderly shutdown.
  *
- * A route that defers its write (req->defer, http.h: the tracking API)
- * never holds a request thread while it is committed: the body is queued
- * for the inbox thread (inbox_writer.h), the connection suspended
- * (MHD_suspend_connection) and the thread goes on serving other
- * connections; the inbox thread resumes the connection after its commit,
- * and libmicrohttpd calls on_request again, which answers from the job's
- * result. So one commit holds the requests of every connection waiting,
- * not of at most one per request thread. Every other route that needs a
- * key first waits until the writer has applied what the inbox had
- * acknowledged when the request came (read-your-writes, wait_for_inbox),
- * its connection suspended the same way: a request thread blocked there
- * (as it was until session 7) held every connection of that thread, so
- * four dashboard reads during a tracking burst stalled the tracking API
- * (p99 1.96 s, docs/performance.md). And every other write (a sales
- * action, a lead, a model, an erasure) is handed to the writer thread
- * with its connection suspended too (req->defer->write, http.h), and
- * answered when the writer has run it.
+ * No request thread waits for the database: a request that waits for
+ * the inbox to be applied, a tracking body queued for the inbox thread
+ * and a write queued for the writer each have their connection
+ * suspended, and on_request answers when it is resumed
+ * (server_defer.c).
  */
 #include "server/server.h"
 
@@ -34,31 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/buf.h"
 #include "server/mono.h"
-#include "server/server_internal.h"
+#include "server/server_conn.h"
 
-/* A request in flight: its body so far and when it started; a deferred
- * write and its job. */
-typedef struct conn_state {
-	lq_buf body;
-	size_t limit;
-	int too_big;
-	int64_t start_us;
-	const lq_route *route;
-	int path_known;
-	lq_http_req req;
-	lq_http_defer defer;
-	lq_inbox_job job;
-	int deferred;              /* the job was handed to the inbox... */
-	int refused;               /* ...or the writer, which refused it */
-	lq_writer_job write_job;
-	int writing;               /* the write was handed to the writer */
-	int written;               /* its written was called (job freed) */
-	lq_writer_watch watch;     /* waiting for the inbox to be applied */
-	int watched;               /* the route runs when resumed */
-	int counted;               /* in s->waiting until completed */
-} conn_state;
 
 lq_time lq_server_now(struct lq_server *s)
 {
@@ -201,48 +167,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn,
 	return ok;
 }
 
-/* A read after a tracking request sees it: it waits (at most this long,
- * in ms) until the writer applied every request the inbox acknowledged
- * before it came. A write waits as long as it takes: the writer would
- * apply them before its job anyway (writer.h). */
-#define LQ_INBOX_READ_WAIT_MS 2000
-
-/* The writer's watch is over: run the route when libmicrohttpd calls
- * on_request again. */
-static void watch_done(lq_writer_watch *watch)
-{
-	conn_state *st = watch->ctx;
-	MHD_resume_connection(st->req.conn);
-}
-
-/* Suspend the connection until the inbox is applied as far as it was
- * acknowledged now; 1 when suspended (answered when resumed), 0 when the
- * route may run at once. */
-static int wait_for_inbox(struct lq_server *s, struct MHD_Connection *conn,
-			  conn_state *st, const char *method)
-{
-	const lq_route *route = st->route;
-	/* no key; the tracking API itself; monitoring (a scrape needs no
-	 * read-your-writes and should not wait for a backlog) */
-	if (route->roles == LQ_ANYONE || route->fn == lq_route_track ||
-	    route->fn == lq_route_metrics)
-		return 0;
-	int reads = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	lq_writer_watch *x = &st->watch;
-	x->target = lq_inbox_writer_acked(s->inbox);
-	x->deadline_ms = reads ? lq_mono_ms() + LQ_INBOX_READ_WAIT_MS : 0;
-	x->done = watch_done;
-	x->ctx = st;
-	if (lq_writer_inbox_applied(s->writer) >= x->target)
-		return 0;
-	st->watched = st->counted = 1;
-	__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
-	MHD_suspend_connection(conn);   /* before: done may come at once */
-	if (lq_writer_watch_applied(s->writer, x))
-		MHD_resume_connection(conn);
-	return 1;
-}
-
 /* Resolve the route, check the body's size, authenticate; 0 when the
  * route may run, else res holds the answer. */
 static int admit(struct lq_server *s, struct MHD_Connection *conn,
@@ -281,186 +205,15 @@ static int admit(struct lq_server *s, struct MHD_Connection *conn,
 			      req, res) ? 1 : 0;
 }
 
-/* After the connection was suspended: now and this thread's reader
- * (another thread may serve it now). 0, or res holds the failure. */
-static int resume_request(struct lq_server *s, conn_state *st,
-			  lq_http_res *res)
-{
-	lq_http_req *req = &st->req;
-	lq_error err;
-	req->now = lq_server_now(s);
-	lq_error_clear(&err);
-	if (lq_server_reader(s, &req->svc, &err)) {
-		lq_http_fail(res, &err);
-		return 1;
-	}
-	return 0;
-}
-
 /* Run the route (after admit, and after the wait for the inbox when the
  * connection was suspended for it). */
 static void run_route(struct lq_server *s, conn_state *st, lq_http_res *res)
 {
-	if (st->watched && resume_request(s, st, res))
+	if (st->watched && lq_conn_resume(s, st, res))
 		return;
 	st->route->fn(&st->req, res);
 }
 
-/* st waits (suspended) for a thread of the server: counted until it is
- * answered, so that the shutdown waits for its answer. */
-static void count_waiting(struct lq_server *s, conn_state *st)
-{
-	if (!st->counted) {
-		st->counted = 1;
-		__atomic_add_fetch(&s->waiting, 1, __ATOMIC_ACQ_REL);
-	}
-}
-
-/* ---- deferred writes ----------------------------------------------------- */
-
-/* The inbox thread is done with st's job (after its commit): let
- * libmicrohttpd call on_request again. Its last touch of st. */
-static void job_done(lq_inbox_job *job)
-{
-	conn_state *st = job->ctx;
-	MHD_resume_connection(st->req.conn);
-}
-
-/* Hand the request's body to the inbox thread; the connection sleeps
- * until job_done. Suspended first: the job may be done and the
- * connection resumed before this function returns. */
-static void defer_write(struct lq_server *s, struct MHD_Connection *conn,
-			conn_state *st)
-{
-	lq_inbox_job *j = &st->job;
-	memset(j, 0, sizeof *j);
-	j->kind = st->defer.kind;
-	j->received_at = st->req.now;
-	j->body = st->req.body;
-	j->len = st->req.body_len;
-	j->done = job_done;
-	j->ctx = st;
-	st->deferred = 1;
-	count_waiting(s, st);
-	MHD_suspend_connection(conn);
-	if (lq_inbox_writer_submit(s->inbox, j)) {
-		st->refused = 1;
-		MHD_resume_connection(conn);
-	}
-}
-
-/* ---- writes handed to the writer ------------------------------------------- */
-
-/* The writer ran st's job (on its thread): let libmicrohttpd call
- * on_request again. Its last touch of st. */
-static void write_done(lq_writer_job *job)
-{
-	conn_state *st = job->ctx;
-	MHD_resume_connection(st->req.conn);
-}
-
-/* Queue the route's write for the writer; the connection sleeps until
- * write_done (suspended first: it may come at once). */
-static void defer_to_writer(struct lq_server *s, struct MHD_Connection *conn,
-			    conn_state *st)
-{
-	const lq_http_write *wr = &st->defer.write;
-	lq_writer_job *j = &st->write_job;
-	memset(j, 0, sizeof *j);
-	j->kind = wr->kind;
-	j->inbox_target = st->watch.target;  /* waited for already */
-	j->fn = wr->fn;
-	j->arg = wr->arg;
-	j->done = write_done;
-	j->ctx = st;
-	st->writing = 1;
-	count_waiting(s, st);
-	MHD_suspend_connection(conn);
-	if (lq_writer_submit(s->writer, j)) {
-		st->refused = 1;
-		MHD_resume_connection(conn);
-	}
-}
-
-static void answer_shutting_down(lq_http_res *res)
-{
-	lq_buf_free(&res->body);
-	lq_http_error(res, 503, "the server is shutting down", NULL);
-	snprintf(res->header_name, sizeof res->header_name, "Retry-After");
-	snprintf(res->header_value, sizeof res->header_value, "1");
-}
-
-/* The route's written, with an answer nobody will read: it frees the
- * job. rc is not 500's (that would log an internal error). */
-static void drop_written(conn_state *st, int rc, const char *why)
-{
-	const lq_http_write *wr = &st->defer.write;
-	lq_writer_job *j = &st->write_job;
-	lq_http_res dropped;
-	lq_error err;
-
-	memset(&dropped, 0, sizeof dropped);
-	lq_error_clear(&err);
-	lq_error_set(&err, rc, "%s", why);
-	wr->written(&st->req, wr->arg, j->rc ? j->rc : rc, j->rc ? &j->err : &err,
-		    &dropped);
-	lq_buf_free(&dropped.body);
-	st->written = 1;
-}
-
-/* The answer of a write the writer ran (or refused), once resumed: the
- * route's written builds it and frees its job. Refused, or no reader to
- * build it with: res says why and the job's answer is dropped. Called
- * again for the same request (libmicrohttpd may, when the refusal resumed
- * the connection before on_request returned: ASan saw the job freed
- * twice, 1 stop in 7 under load), it only says the server is stopping. */
-static void answer_written(struct lq_server *s, conn_state *st,
-			   lq_http_res *res)
-{
-	const lq_http_write *wr = &st->defer.write;
-	lq_writer_job *j = &st->write_job;
-
-	if (st->written) {
-		answer_shutting_down(res);
-	} else if (st->refused) {
-		answer_shutting_down(res);
-		drop_written(st, LQ_ECONFLICT, "the server is shutting down");
-	} else if (resume_request(s, st, res)) {
-		drop_written(st, LQ_ECONFLICT, "no reader for the answer");
-	} else {
-		wr->written(&st->req, wr->arg, j->rc, &j->err, res);
-		st->written = 1;
-	}
-}
-
-/* The inbox holds its limit and the writer has not applied all of it
- * (applied rows are deleted by the next commits, which refusing every
- * request would prevent): refuse with 503 and Retry-After, as when
- * shutting down. 1 when res holds that answer. */
-static int inbox_full(struct lq_server *s, lq_http_res *res)
-{
-	if (!lq_inbox_writer_full(s->inbox) ||
-	    lq_writer_inbox_applied(s->writer) >= lq_inbox_writer_acked(s->inbox))
-		return 0;
-	pthread_mutex_lock(&s->metrics_lock);
-	s->metrics.inbox_full++;
-	pthread_mutex_unlock(&s->metrics_lock);
-	lq_http_error(res, 503, "the tracking inbox is full (the server has not "
-		      "applied what it acknowledged yet): retry later", NULL);
-	snprintf(res->header_name, sizeof res->header_name, "Retry-After");
-	snprintf(res->header_value, sizeof res->header_value, "1");
-	return 1;
-}
-
-/* The answer of a deferred write, once resumed. */
-static void answer_deferred(conn_state *st, lq_http_res *res)
-{
-	if (st->refused) {
-		answer_shutting_down(res);
-	} else {
-		st->defer.answer(st->job.rc, &st->job.err, res);
-	}
-}
 
 static const char *query_arg(void *conn, const char *name)
 {
@@ -519,24 +272,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	int preflight = !st->deferred && !st->watched && !st->writing &&
 			is_preflight(s, st, method, url);
 	if (st->deferred) {
-		answer_deferred(st, &res);
+		lq_conn_answer_inbox(st, &res);
 	} else if (st->writing) {
-		answer_written(s, st, &res);
+		lq_conn_answer_write(s, st, &res);
 	} else if (preflight) {
 		res.status = 204;   /* the CORS headers are all it says */
 	} else if (st->watched || admit(s, conn, st, &res) == 0) {
-		if (!st->watched && wait_for_inbox(s, conn, st, method))
+		if (!st->watched && lq_conn_wait_for_inbox(s, st, method))
 			return MHD_YES;   /* the route runs when resumed */
 		run_route(s, st, &res);
 		if (st->defer.inbox) {
 			lq_buf_free(&res.body);
-			if (!inbox_full(s, &res)) {
-				defer_write(s, conn, st);
+			if (!lq_conn_inbox_full(s, &res)) {
+				lq_conn_to_inbox(s, st);
 				return MHD_YES;   /* answered when resumed */
 			}
 		} else if (st->defer.write.fn) {
 			lq_buf_free(&res.body);
-			defer_to_writer(s, conn, st);
+			lq_conn_to_writer(s, st);
 			return MHD_YES;           /* answered when resumed */
 		}
 	}
@@ -557,7 +310,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	/* Closed before its answer (the client left, or the stop closed it):
 	 * the writer is done with the job (the connection was resumed). */
 	if (st->writing && !st->written)
-		drop_written(st, LQ_ECONFLICT, "the connection closed");
+		lq_conn_drop_write(st, LQ_ECONFLICT, "the connection closed");
 	for (size_t i = 0; i < st->req.nparams; i++)
 		free(st->req.params[i]);
 	lq_buf_free(&st->body);

@@ -231,9 +231,13 @@ static int apply_inbox(lq_writer *w)
 /* Delete the applied rows from the inbox, leaving no copy (before an
  * erasure, and at the end). Not before other jobs: under tracking load
  * the truncating checkpoint waits for the inbox thread's commits and
- * holds them back in turn; measured in session 12 (200k leads, the
- * bench's /v1/track load), a note posted during the load took 1.7-5.4 s
- * and the acknowledgements' p99 went from 8-14 ms to 1-2.5 s. */
+ * holds them back in turn. Measured in session 12 (200k leads, the
+ * bench's /v1/track load): a note posted during the load took 1.7-5.4 s
+ * and the acknowledgements' p99 went from 8-14 ms to 1-2.5 s. Most of
+ * that stall was the request thread then blocked until the writer ran
+ * the note (every connection of that thread waited with it; writes are
+ * deferred now, server_defer.c); compacting before every job only added
+ * to it. */
 static void compact_inbox(lq_writer *w)
 {
 	lq_error err;

@@ -133,14 +133,17 @@ test(`queue first paint under ${BUDGET} ms`, async () => {
     await page.locator('#queue-table tbody tr').first().waitFor();
     seen.push(await page.evaluate(() => {
       const q = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/queue'));
-      return { paint: performance.getEntriesByName('leadq:queue-painted')[0]?.startTime,
-        server: q ? q.responseEnd - q.requestStart : 0 };
+      const data = performance.getEntriesByName('leadq:queue-data')[0]?.startTime;
+      const paint = performance.getEntriesByName('leadq:queue-painted')[0]?.startTime;
+      return { paint, server: q ? q.responseEnd - q.requestStart : 0,
+        asked: q ? q.requestStart : 0, render: paint - data };
     }));
     const last = seen.at(-1);
     if (i >= 2 && last.paint < BUDGET && last.paint - last.server < OWN_BUDGET) break;
   }
   const load = loadavg()[0], busy = load > cpus().length;
-  console.log(`# queue first paint: ${seen.map((t) => `${t.paint.toFixed(0)} ms (server ${t.server.toFixed(0)})`).join(', ')}; load ${load.toFixed(1)}`);
+  // asked: when the page sent /api/queue; render: from its data to the rows
+  console.log(`# queue first paint: ${seen.map((t) => `${t.paint.toFixed(0)} ms (asked at ${t.asked.toFixed(0)}, server ${t.server.toFixed(0)}, render ${t.render.toFixed(0)})`).join(', ')}; load ${load.toFixed(1)}`);
   const best = Math.min(...seen.map((t) => t.paint));
   const own = Math.min(...seen.map((t) => t.paint - t.server));
   assert.ok(own < OWN_BUDGET, `the dashboard's own share ${own.toFixed(0)} ms`);

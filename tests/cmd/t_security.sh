@@ -457,8 +457,12 @@ for t in $zelda_terms $yannick_terms; do
 done
 check_eq "$present" "24" "before: every personal value is in the database (24 markers)"
 inbox_has() { cat "$LEADQ_DB-inbox" "$LEADQ_DB-inbox-wal" 2>/dev/null | grep -qaF -- "$1"; }
-inbox_has ZorkmidTrack && inbox_has AnonPageKulcad && ok "and the tracking inbox keeps what it applied" \
-	|| not_ok "the inbox keeps applied requests" "markers not in $LEADQ_DB-inbox*"
+# Zelda's request is the inbox's last commit: applied, not deleted yet.
+# (Not yannick's first one: the next commits delete applied rows, zeroed,
+# and a checkpoint of the inbox may restart its WAL over their frames:
+# this check failed so once in 7 runs under ASan.)
+inbox_has ZorkmidTrack && ok "and the tracking inbox keeps the request it applied last" \
+	|| not_ok "the inbox keeps the last applied request" "ZorkmidTrack not in $LEADQ_DB-inbox*"
 funnel_before=$(sql "select stage, count(*) from leads group by stage order by stage")
 zid=$(sql "select id from leads where external_id='ZED-4711'")
 yid=$(sql "select id from leads where external_id='YAN-0815'")
