@@ -13,6 +13,7 @@ typedef struct lq_asset {
 	const unsigned char *data;
 	size_t len;
 	const char *content_type;
+	const char *cache_control;  /* tools/embed.c: immutable under /ui/VERSION/ */
 } lq_asset;
 
 /* Terminated by an entry with a NULL path. */

@@ -76,6 +76,7 @@ typedef struct lq_http_req {
 typedef struct lq_http_res {
 	int status;
 	const char *content_type;  /* default application/json */
+	const char *cache_control; /* default no-store */
 	lq_buf body;
 	char header_name[32];      /* one extra header (Retry-After...), "" none */
 	char header_value[64];

@@ -153,6 +153,7 @@ int lq_route_snippet(lq_http_req *req, lq_http_res *res)
 	lq_buf_add(&res->body, a->data, a->len);
 	res->status = 200;
 	res->content_type = a->content_type;
+	res->cache_control = a->cache_control;
 	return 0;
 }
 

@@ -142,7 +142,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn,
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type",
 				res->content_type ? res->content_type : "application/json");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Cache-Control",
+				res->cache_control ? res->cache_control : "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (res->header_name[0])
 		MHD_add_response_header(r, res->header_name, res->header_value);

@@ -91,7 +91,7 @@ static int queue_sorted(lq_service *svc, const lq_queue_query *q,
 	if (rc)
 		return rc;
 	out->rows = lq_xcalloc(list.n ? list.n : 1, sizeof *out->rows);
-	out->n = out->total = list.n;
+	out->n = out->total = out->read = list.n;
 	for (size_t i = 0; i < list.n; i++) {
 		out->rows[i].row = list.rows[i];
 		out->rows[i].due = lq_sla_due(svc->model, &list.rows[i].lead);
@@ -121,6 +121,7 @@ typedef struct topk {
 	lq_service *svc;
 	lq_queue_row *rows;
 	size_t n, k;
+	size_t read;          /* rows offered from the walk */
 } topk;
 
 static void heap_swap(lq_queue_row *a, lq_queue_row *b)
@@ -170,8 +171,9 @@ static int rank_below_kth(const topk *t, double rank)
 	return rank + 1e-9 * fabs(rank) + 1e-12 < kth;
 }
 
-/* Keep row (taken over) if it is among the best k so far. */
-static void heap_offer(topk *t, lq_queue_row *row)
+/* Keep row (taken over) if it is among the best k so far; 0 when it is
+ * not (freed). */
+static int heap_offer(topk *t, lq_queue_row *row)
 {
 	if (t->n < t->k) {
 		t->rows[t->n++] = *row;
@@ -182,7 +184,9 @@ static void heap_offer(topk *t, lq_queue_row *row)
 		heap_down(t, 0);
 	} else {
 		free_queue_row(row);
+		return 0;
 	}
+	return 1;
 }
 
 static void make_row(lq_service *svc, const lq_lead *lead,
@@ -193,7 +197,24 @@ static void make_row(lq_service *svc, const lq_lead *lead,
 	row->due = lq_sla_due(svc->model, &row->row.lead);
 }
 
-/* A row of the walk: rows scored after now were read apart (late). */
+/* Whether no later row of the walk can have a higher engagement at now
+ * than this one: its engagement at now is its stored one (nothing of it
+ * faded: engagement 0, or scored at now), or it is unscored (engagement
+ * 0, as every unscored row). A later row's stored engagement is no
+ * higher, and its engagement at now no higher than that: each rule's
+ * points only fade (a model whose negative points fade walks no index),
+ * and the engagement at now is computed from the stored state by the
+ * same sum, term by term no larger. */
+static int settled(const lq_queue_row *row, const lq_score_row *score,
+		   double rank)
+{
+	return !score || row->row.engagement == rank;
+}
+
+/* A row of the walk: rows scored after now were read apart (late). The
+ * walk comes in the queue's order among equal stored engagements (the
+ * oldest in the stage, then the lowest id): a settled row that misses the
+ * page is better than every row after it, so they all miss it too. */
 static int take_row(void *ctx, const lq_lead *lead, const lq_account *account,
 		    const lq_score_row *score, double rank)
 {
@@ -204,7 +225,10 @@ static int take_row(void *ctx, const lq_lead *lead, const lq_account *account,
 	if (rank_below_kth(t, rank))
 		return TOPK_FULL;
 	make_row(t->svc, lead, account, score, &row);
-	heap_offer(t, &row);
+	int last = settled(&row, score, rank);
+	t->read++;
+	if (!heap_offer(t, &row) && last)
+		return TOPK_FULL;
 	return 0;
 }
 
@@ -262,6 +286,7 @@ static int take_group(lq_service *svc, const lq_queue_group *g, size_t need,
 	}
 	qsort(t.rows, t.n, sizeof *t.rows, cmp_queue);
 	out->n += t.n;
+	out->read += t.read;
 	return 0;
 }
 
@@ -308,6 +333,7 @@ static int queue_topk_read(lq_service *svc, const lq_queue_query *q,
 	out->rows = lq_xcalloc(k ? k : 1, sizeof *out->rows);
 	for (size_t i = 0; i < ng && out->n < k && !rc; i++)
 		rc = take_group(svc, &g[i], k - out->n, &late, out, err);
+	out->read += late.n;
 	late_rows_free(&late);
 	if (rc) {
 		lq_queue_free(out);

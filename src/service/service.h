@@ -228,6 +228,7 @@ typedef struct lq_queue {
 	lq_queue_row *rows;
 	size_t n;
 	size_t total;
+	size_t read;              /* MQLs read to build the page (its cost) */
 } lq_queue;
 
 typedef struct lq_queue_query {

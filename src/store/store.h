@@ -243,7 +243,9 @@ typedef struct lq_queue_filter {
 } lq_queue_filter;
 int lq_store_queue_count(lq_store *s, const lq_queue_filter *f, int64_t *n,
 			 lq_error *err);
-/* Call fn for the MQLs of group g in rank order; records are borrowed for
+/* Call fn for the MQLs of group g in rank order (the stored engagement,
+ * highest first, then the oldest in the stage, unknown as 0, then the
+ * lowest id: the queue's own order among equal engagements); records are borrowed for
  * the call (score NULL when unscored, account NULL when none) and rank is
  * the stored engagement the walk is ordered by (NAN when unscored). fn
  * returns non-zero to stop (that value is returned): rows are read one at

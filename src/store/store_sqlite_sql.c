@@ -207,24 +207,28 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 	/* The sales queue (store_sqlite_queue.c): one group of MQLs (?1 the
 	 * grade at the last scoring, '' for none, NULL for the unscored),
 	 * ?2 source (NULL: any), ?3 owner; walked down the partial index
-	 * leads_queue or leads_queue_owner, highest stored engagement first,
-	 * so the caller can stop early. */
+	 * leads_queue or leads_queue_owner in the queue's order within a
+	 * stored engagement: highest stored engagement first, then the
+	 * oldest in the stage (unknown as 0), then the lowest id, so the
+	 * caller can stop early. */
 #define SQ_QUEUE_SELECT \
 	"SELECT " SQ_LEAD_COLS ", " SQ_ACCOUNT_COLS ", " SQ_SCORE_COLS \
 	", l.rank_engagement FROM leads l "
 #define SQ_QUEUE_JOIN \
 	" LEFT JOIN accounts a ON a.id = l.account_id" \
 	" LEFT JOIN scores s ON s.lead_id = l.id"
+#define SQ_QUEUE_ORDER \
+	" ORDER BY l.rank_engagement DESC, coalesce(l.stage_at, 0), l.id"
 #define SQ_QUEUE_WHERE \
 	" WHERE l.stage = 'mql' AND l.rank_grade IS ?1" \
 	" AND (?2 IS NULL OR l.source = ?2)"
 	[SQ_QUEUE_EACH] =
 		SQ_QUEUE_SELECT "INDEXED BY leads_queue" SQ_QUEUE_JOIN
-		SQ_QUEUE_WHERE " ORDER BY l.rank_engagement DESC",
+		SQ_QUEUE_WHERE SQ_QUEUE_ORDER,
 	[SQ_QUEUE_EACH_OWNER] =
 		SQ_QUEUE_SELECT "INDEXED BY leads_queue_owner" SQ_QUEUE_JOIN
 		SQ_QUEUE_WHERE " AND l.owner = ?3"
-		" ORDER BY l.rank_engagement DESC",
+		SQ_QUEUE_ORDER,
 	/* Counts: ?1 grade, ?2 source (NULL: any), ?3 owner, each shape on
 	 * the index that holds its filters (no row is read); with no filter
 	 * at all, the narrower leads_stage_at. */
@@ -253,6 +257,7 @@ const char *const lq_store_sqlite_sql[SQ_N_STMTS] = {
 #undef SQ_QUEUE_SELECT
 #undef SQ_QUEUE_JOIN
 #undef SQ_QUEUE_WHERE
+#undef SQ_QUEUE_ORDER
 
 	[SQ_STAGE_ADD] =
 		"INSERT INTO stage_changes (lead_id, from_stage, to_stage, at, "

@@ -247,6 +247,28 @@ check_status 200 "writeKey in the body (sendBeacon)"
 
 call GET /t.js "" ""
 check_status 200 "the tracking snippet"
+
+# The dashboard's files: the page is revalidated on every load and names
+# its files under /ui/VERSION/, which a browser keeps for good (their URL
+# changes with their content); the API is never stored.
+hdr() { curl -s -D - -o "$work/body" "$url$1" | tr -d '\r'; }
+hdr / | grep -qi '^cache-control: no-cache$' && ok "the page is revalidated on every load" \
+	|| not_ok "the page is revalidated on every load" "$(hdr / | head -8)"
+refs=$(grep -o '"/ui/[^"]*"' "$work/body" | tr -d '"')
+vrefs=$(echo "$refs" | grep -cE '^/ui/v[0-9a-f]{12}/[a-z-]+\.(js|css)$')
+check_eq "$vrefs" "$(echo "$refs" | wc -l)" "the page names its files under /ui/VERSION/ ($vrefs)"
+bad=""
+for r in $refs; do
+	plain=/ui/${r##*/}
+	hdr "$r" | grep -qi '^cache-control: public, max-age=31536000, immutable$' || bad="$bad $r(cache)"
+	curl -s "$url$plain" | cmp -s - "$work/body" || bad="$bad $r(content)"
+	hdr "$plain" | grep -qi '^cache-control: no-cache$' || bad="$bad $plain(cache)"
+done
+check_eq "$bad" "" "each is served immutable, the same bytes as its plain /ui/ path (revalidated)"
+call GET /ui/v000000000000/app.js "" ""
+check_status 404 "another version's path is 404"
+curl -s -D - -o /dev/null -H "Authorization: Bearer $sales" "$url/api/queue" | tr -d '\r' | grep -qi '^cache-control: no-store$' \
+	&& ok "API answers are never stored" || not_ok "API answers are never stored"
 call GET /metrics "$admin" ""
 check_body 'leadq_events_ingested_total [1-9]' "metrics count ingested events"
 check_body 'leadq_queue_depth [0-9]+' "queue depth"

@@ -8,7 +8,8 @@
  * erased leads, a rescore, and several `now`s; the rank while scores are
  * written in bulk (its triggers set aside, every MQL ranked at the end);
  * and a lead listing with a limit (its heap) against the whole listing
- * sorted.
+ * sorted; and a page that reads about its own rows when thousands of
+ * MQLs tie.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -772,6 +773,70 @@ static void test_rank_is_what_is_walked(void **state)
 	assert_int_equal(got.id[0], want.id[0]);
 }
 
+/* Many MQLs whose engagement cannot fade (no events: 0), as the Olist
+ * MQLs of the demo: the walk comes in the queue's order among equal
+ * stored engagements (oldest in the stage, unknown as 0, then id), so a
+ * page reads about its own rows, not the whole tie - and still gives the
+ * reference page, with stage times repeated, unknown and before 1970. */
+#define NTIES 2000
+static void test_ties_stop_the_walk(void **state)
+{
+	fx *f = *state;
+	lq_buf b = LQ_BUF_INIT;
+	build_data(f);
+	lq_buf_adds(&b, "external_id,email,source,created_at\n");
+	for (int i = 0; i < NTIES; i++) {
+		char line[128];
+		snprintf(line, sizeof line, "T%d,t%d@co.example,%s,2025-%02d-%02d\n",
+			 i, i, sources[i % 4], 1 + (i * 7) % 12, 1 + (i * 13) % 5);
+		lq_buf_adds(&b, line);
+	}
+	import(f, lq_buf_str(&b), 0, LQ_STAGE_MQL);
+	lq_buf_free(&b);
+	/* stage times repeated (five a month), unknown (NULL) and negative */
+	sql_exec(f, "UPDATE leads SET stage_at = created_at WHERE external_id "
+		 "LIKE 'T%'");
+	sql_exec(f, "UPDATE leads SET stage_at = NULL WHERE external_id "
+		 "IN ('T5', 'T17', 'T1999')");
+	sql_exec(f, "UPDATE leads SET stage_at = -86400000 WHERE external_id "
+		 "IN ('T6', 'T18')");
+	static const size_t limits[] = {1, 10, 50, 200};
+	static const size_t offsets[] = {0, 7, 150};
+	static const char *const owners[] = {NULL, "ann"};
+	static const char *const srcs[] = {NULL, "organic"};
+	static const lq_time at[] = {T0, T0 + 19 * DAY + 13 * HOUR, T0 + 400 * DAY};
+	size_t checked = 0;
+	for (size_t t = 0; t < 3 && (f->svc->now = at[t]); t++)
+	for (size_t l = 0; l < 4; l++)
+		for (size_t o = 0; o < 3; o++)
+			for (size_t w = 0; w < 2; w++)
+				for (size_t so = 0; so < 2; so++) {
+					lq_queue_query q = {.owner = owners[w],
+							    .source = srcs[so],
+							    .offset = offsets[o],
+							    .limit = limits[l]};
+					lq_queue got;
+					lq_error err = {0};
+					expect_same(f->svc, &q);
+					assert_int_equal(lq_service_queue(f->svc, &q, &got, &err), 0);
+					/* the page, and at most the other MQLs
+					 * (build_data's, whose engagement fades:
+					 * read until their rank bounds the page),
+					 * one more row a group */
+					if (got.read > q.offset + q.limit + NLEADS + 8)
+						fail_msg("offset %zu limit %zu owner %s source %s: "
+							 "%zu MQLs read of %zu", q.offset, q.limit,
+							 q.owner ? q.owner : "-", q.source ? q.source : "-",
+							 got.read, got.total);
+					if (!q.owner && !q.source)
+						assert_true(got.total > NTIES);
+					lq_queue_free(&got);
+					checked++;
+				}
+	assert_int_equal(checked, 3 * 48);
+	f->svc->now = T0;
+}
+
 /* A lead listing with a limit (the heap of query.c) gives the first rows
  * of the whole listing sorted, and the same total, for every sort,
  * filter, limit and now. */
@@ -833,6 +898,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walk_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topk_matches_reference, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rank_is_what_is_walked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ties_stop_the_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_limit_is_a_prefix, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -263,7 +263,7 @@ static void test_migration_keeps_events(void **state)
 		 (long long)b, T0, (long long)a, T0 + 9, (long long)a, T0 + 1);
 	exec_sql(f->path, sql);
 	reopen(f);
-	assert_int_equal(lq_store_schema_version(f->s), 8);
+	assert_int_equal(lq_store_schema_version(f->s), LATEST_SCHEMA);
 	assert_int_equal(counts(f->s).events, 3);
 	assert_int_equal(lq_store_lead_events(f->s, a, &got, &n, &err), 0);
 	assert_int_equal(n, 2);

@@ -16,6 +16,9 @@
 #include "store/store.h"
 
 #define T0 1772323200000LL   /* 2026-03-01T00:00:00Z */
+/* The schema version a database has after every migration
+ * (src/store/migrations.c). */
+#define LATEST_SCHEMA 9
 
 typedef struct fixture {
 	char dir[64];
