@@ -4,6 +4,7 @@
  * validation, versioning and rescoring in one transaction).
  */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +135,7 @@ int lq_route_metrics(lq_http_req *req, lq_http_res *res)
 	return 0;
 }
 
-const lq_asset *lq_asset_find(const char *path)
+static const lq_asset *asset_at(const char *path)
 {
 	for (const lq_asset *a = lq_assets; a->path; a++)
 		if (strcmp(a->path, path) == 0)
@@ -142,10 +143,38 @@ const lq_asset *lq_asset_find(const char *path)
 	return NULL;
 }
 
+/* "/ui/v" and 12 hex digits, then "/": tools/embed.c's versioned path. */
+static int is_versioned(const char *path)
+{
+	if (strncmp(path, "/ui/v", 5) != 0)
+		return 0;
+	for (int i = 5; i < 17; i++)
+		if (!isxdigit((unsigned char)path[i]) || isupper((unsigned char)path[i]))
+			return 0;
+	return path[17] == '/';
+}
+
+const lq_asset *lq_asset_find(const char *path, const char **cache_control)
+{
+	const lq_asset *a = asset_at(path);
+	char plain[256];
+	if (a) {
+		*cache_control = a->cache_control;
+		return a;
+	}
+	if (!is_versioned(path) || strlen(path) - 13 >= sizeof plain)
+		return NULL;
+	snprintf(plain, sizeof plain, "/ui%s", path + 17);
+	a = asset_at(plain);
+	*cache_control = "no-cache";
+	return a;
+}
+
 /* Static files compiled in: the tracking snippet, the dashboard. */
 int lq_route_snippet(lq_http_req *req, lq_http_res *res)
 {
-	const lq_asset *a = lq_asset_find(req->path);
+	const char *cache_control;
+	const lq_asset *a = lq_asset_find(req->path, &cache_control);
 	if (!a) {
 		lq_http_error(res, 404, "no such file", NULL);
 		return 0;
@@ -153,7 +182,7 @@ int lq_route_snippet(lq_http_req *req, lq_http_res *res)
 	lq_buf_add(&res->body, a->data, a->len);
 	res->status = 200;
 	res->content_type = a->content_type;
-	res->cache_control = a->cache_control;
+	res->cache_control = cache_control;
 	return 0;
 }
 

@@ -265,8 +265,15 @@ for r in $refs; do
 	hdr "$plain" | grep -qi '^cache-control: no-cache$' || bad="$bad $plain(cache)"
 done
 check_eq "$bad" "" "each is served immutable, the same bytes as its plain /ui/ path (revalidated)"
-call GET /ui/v000000000000/app.js "" ""
-check_status 404 "another version's path is 404"
+# a tab opened before an upgrade loads a page's module under its old
+# version: the current file, revalidated, never cached for good
+hdr /ui/v000000000000/lead.js | grep -qi '^cache-control: no-cache$' && curl -s "$url/ui/lead.js" | cmp -s - "$work/body" \
+	&& ok "another build's /ui/VERSION/ path gets the current file, revalidated" \
+	|| not_ok "another build's /ui/VERSION/ path gets the current file, revalidated" "$(hdr /ui/v000000000000/lead.js | head -3)"
+call GET /ui/v000000000000/nosuch.js "" ""
+check_status 404 "no such file under a version: 404"
+call GET /ui/vXYZ/lead.js "" ""
+check_status 404 "not a version: 404"
 curl -s -D - -o /dev/null -H "Authorization: Bearer $sales" "$url/api/queue" | tr -d '\r' | grep -qi '^cache-control: no-store$' \
 	&& ok "API answers are never stored" || not_ok "API answers are never stored"
 call GET /metrics "$admin" ""
