@@ -19,7 +19,8 @@ typedef struct lq_asset {
 /* Terminated by an entry with a NULL path. */
 extern const lq_asset lq_assets[];
 
-/* The asset served at path, NULL when none; *cache_control its policy.
+/* The asset served at path, NULL when none; *cache_control (unless
+ * NULL) its policy.
  * A /ui/VERSION/ path of another build (a tab opened before an upgrade,
  * loading a page's module) gets the current file, revalidated: a URL is
  * never cached for good with bytes other than its own. */

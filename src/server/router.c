@@ -87,8 +87,7 @@ const lq_route *lq_route_find(const char *method, const char *path,
 			      lq_http_req *req, int *path_known)
 {
 	*path_known = 0;
-	const char *cache_control;
-	if (lq_asset_find(path, &cache_control)) {
+	if (lq_asset_find(path, NULL)) {
 		*path_known = 1;
 		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 			return &static_file;

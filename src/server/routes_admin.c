@@ -159,14 +159,16 @@ const lq_asset *lq_asset_find(const char *path, const char **cache_control)
 	const lq_asset *a = asset_at(path);
 	char plain[256];
 	if (a) {
-		*cache_control = a->cache_control;
+		if (cache_control)
+			*cache_control = a->cache_control;
 		return a;
 	}
 	if (!is_versioned(path) || strlen(path) - 13 >= sizeof plain)
 		return NULL;
 	snprintf(plain, sizeof plain, "/ui%s", path + 17);
 	a = asset_at(plain);
-	*cache_control = "no-cache";
+	if (cache_control)
+		*cache_control = "no-cache";
 	return a;
 }
 

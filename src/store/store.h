@@ -245,11 +245,11 @@ int lq_store_queue_count(lq_store *s, const lq_queue_filter *f, int64_t *n,
 			 lq_error *err);
 /* Call fn for the MQLs of group g in rank order (the stored engagement,
  * highest first, then the oldest in the stage, unknown as 0, then the
- * lowest id: the queue's own order among equal engagements); records are borrowed for
- * the call (score NULL when unscored, account NULL when none) and rank is
- * the stored engagement the walk is ordered by (NAN when unscored). fn
- * returns non-zero to stop (that value is returned): rows are read one at
- * a time, so stopping early reads no more. */
+ * lowest id: the queue's own order among equal engagements); records
+ * are borrowed for the call (score NULL when unscored, account NULL when
+ * none) and rank is the stored engagement the walk is ordered by (NAN
+ * when unscored). fn returns non-zero to stop (that value is returned):
+ * rows are read one at a time, so stopping early reads no more. */
 typedef int (*lq_queue_fn)(void *ctx, const lq_lead *lead,
 			   const lq_account *account,
 			   const lq_score_row *score, double rank);
