@@ -25,63 +25,73 @@ void *lq_imap_get(const lq_imap *m, int64_t key)
 	if (!m->cap || key == 0)
 		return NULL;
 	for (size_t i = slot_of(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key)
-			return m->vals[i];
-		if (m->keys[i] == 0)
+		const lq_imap_slot *s = &m->slots[i];
+		if (s->key == key)
+			return s->val;
+		if (s->key == 0)
 			return NULL;
 	}
+}
+
+void lq_imap_prefetch(const lq_imap *m, int64_t key)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[slot_of(key, m->cap)]);
 }
 
 static void imap_grow(lq_imap *m)
 {
 	lq_imap bigger = {0};
 	bigger.cap = m->cap ? m->cap * 2 : 64;
-	bigger.keys = lq_xcalloc(bigger.cap, sizeof *bigger.keys);
-	bigger.vals = lq_xcalloc(bigger.cap, sizeof *bigger.vals);
+	bigger.slots = lq_xcalloc(bigger.cap, sizeof *bigger.slots);
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			lq_imap_put(&bigger, m->keys[i], m->vals[i]);
-	free(m->keys);
-	free(m->vals);
+		if (m->slots[i].key)
+			lq_imap_put(&bigger, m->slots[i].key, m->slots[i].val);
+	free(m->slots);
 	*m = bigger;
+}
+
+void *lq_imap_swap(lq_imap *m, int64_t key, void *val)
+{
+	if (key == 0)
+		return NULL;
+	if ((m->n + 1) * 4 > m->cap * 3)
+		imap_grow(m);
+	size_t i = slot_of(key, m->cap);
+	while (m->slots[i].key && m->slots[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	lq_imap_slot *s = &m->slots[i];
+	void *old = s->key ? s->val : NULL;
+	if (!s->key)
+		m->n++;
+	s->key = key;
+	s->val = val;
+	return old;
 }
 
 void lq_imap_put(lq_imap *m, int64_t key, void *val)
 {
-	if (key == 0)
-		return;
-	if ((m->n + 1) * 4 > m->cap * 3)
-		imap_grow(m);
-	size_t i = slot_of(key, m->cap);
-	while (m->keys[i] && m->keys[i] != key)
-		i = (i + 1) & (m->cap - 1);
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
+	lq_imap_swap(m, key, val);
 }
 
 void lq_imap_each(const lq_imap *m, void (*fn)(void *ctx, void *val),
 		  void *ctx)
 {
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			fn(ctx, m->vals[i]);
+		if (m->slots[i].key)
+			fn(ctx, m->slots[i].val);
 }
 
 void lq_imap_clear(lq_imap *m)
 {
-	if (m->cap) {
-		memset(m->keys, 0, m->cap * sizeof *m->keys);
-		memset(m->vals, 0, m->cap * sizeof *m->vals);
-	}
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof *m->slots);
 	m->n = 0;
 }
 
 void lq_imap_free(lq_imap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof *m);
 }
 

@@ -9,19 +9,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A key and its value side by side: a lookup that hits reads one cache
+ * line, not one in an array of keys and another in an array of values
+ * (the maps an import keeps hold ~1M entries, far larger than the CPU's
+ * caches). */
+typedef struct lq_imap_slot {
+	int64_t key;     /* 0: empty */
+	void *val;
+} lq_imap_slot;
+
 typedef struct lq_imap {
-	int64_t *keys;
-	void **vals;
+	lq_imap_slot *slots;
 	size_t cap;      /* power of two, 0 when empty */
 	size_t n;
 } lq_imap;
 
-#define LQ_IMAP_INIT {NULL, NULL, 0, 0}
+#define LQ_IMAP_INIT {NULL, 0, 0}
 
 /* The value for key, NULL when absent. Key 0 is reserved (never stored). */
 void *lq_imap_get(const lq_imap *m, int64_t key);
+/* Ask the CPU for key's first slot ahead of a get, put or swap of it (a
+ * map far larger than the caches: a loop over many keys overlaps their
+ * misses). Changes nothing. */
+void lq_imap_prefetch(const lq_imap *m, int64_t key);
 /* Insert or replace. */
 void lq_imap_put(lq_imap *m, int64_t key, void *val);
+/* Insert or replace, returning the value key had (NULL when absent): a
+ * get and a put in one probe. */
+void *lq_imap_swap(lq_imap *m, int64_t key, void *val);
 /* Call fn on every value (any order). */
 void lq_imap_each(const lq_imap *m, void (*fn)(void *ctx, void *val),
 		  void *ctx);

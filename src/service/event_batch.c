@@ -97,25 +97,29 @@ int lq_event_batch_flush(lq_import_run *run, lq_event_batch *b, lq_error *err)
 {
 	lq_lead_work **w;
 	unsigned char *dup;
+	int64_t *keys;
 	int rc;
 
 	if (b->n == 0)
 		return 0;
 	w = lq_xmalloc(b->n * sizeof *w);
 	dup = lq_xmalloc(b->n);
+	keys = lq_xmalloc(b->n * sizeof *keys);
 	rc = load_works(run, b, w, err);
 	if (rc == 0)
 		rc = lq_store_events_dups(run->svc->store, b->ev, b->n, dup, err);
 	if (rc == 0) {
-		lq_event_hold_dups(&b->hold, b->ev, b->n, dup);
+		lq_event_hold_keys(b->ev, b->n, keys);
+		lq_event_hold_dups(&b->hold, b->ev, keys, b->n, dup);
 		rc = score_events(run, b, w, dup, err);
 	}
 	if (rc == 0) {
-		lq_event_hold_take(&b->hold, b->ev, b->in_arena, dup, b->n,
-				   &b->arena);
+		lq_event_hold_take(&b->hold, b->ev, keys, b->in_arena, dup,
+				   b->n, &b->arena);
 		if (lq_event_hold_full(&b->hold))
 			rc = lq_event_hold_store(&b->hold, run->svc->store, err);
 	}
+	free(keys);
 	free(dup);
 	free(w);
 	drop_events(b);

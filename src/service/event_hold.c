@@ -29,6 +29,24 @@ static int64_t key_of(const lq_event *e)
 	return k ? (int64_t)k : 1;
 }
 
+void lq_event_hold_keys(const lq_event *ev, size_t n, int64_t *keys)
+{
+	for (size_t i = 0; i < n; i++)
+		keys[i] = ev[i].msg_id ? key_of(&ev[i]) : 0;
+}
+
+/* The map holds a slot per held event with a msg_id (~1M: 32 MiB, past
+ * the caches), read at random: each loop over a batch asks for the slot
+ * of the key this far ahead, so the misses overlap. */
+#define PREFETCH_AHEAD 8
+
+static void prefetch_key(const lq_imap *m, const int64_t *keys, size_t i,
+			 size_t n)
+{
+	if (i + PREFETCH_AHEAD < n && keys[i + PREFETCH_AHEAD])
+		lq_imap_prefetch(m, keys[i + PREFETCH_AHEAD]);
+}
+
 static int held_with_key(const lq_event_hold *h, int64_t key,
 			 const lq_event *e)
 {
@@ -42,14 +60,15 @@ static int held_with_key(const lq_event_hold *h, int64_t key,
 }
 
 void lq_event_hold_dups(const lq_event_hold *h, const lq_event *ev,
-			size_t n, unsigned char *dup)
+			const int64_t *keys, size_t n, unsigned char *dup)
 {
 	if (h->n == 0)
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (!dup[i] && ev[i].msg_id &&
-		    held_with_key(h, key_of(&ev[i]), &ev[i]))
+	for (size_t i = 0; i < n; i++) {
+		prefetch_key(&h->last, keys, i, n);
+		if (!dup[i] && keys[i] && held_with_key(h, keys[i], &ev[i]))
 			dup[i] = 1;
+	}
 }
 
 /* The strings of an event decoded on the heap, about. */
@@ -80,7 +99,8 @@ static void grow(lq_event_hold *h, size_t more)
 	h->cap = cap;
 }
 
-static void take_one(lq_event_hold *h, lq_event *e, int in_arena)
+static void take_one(lq_event_hold *h, lq_event *e, int64_t key,
+		     int in_arena)
 {
 	size_t i = h->n++;
 	h->ev[i] = *e;
@@ -88,22 +108,22 @@ static void take_one(lq_event_hold *h, lq_event *e, int in_arena)
 	h->own[i] = !in_arena;
 	h->prev[i] = 0;
 	h->bytes += HELD_EVENT_BYTES + (in_arena ? 0 : heap_bytes(&h->ev[i]));
-	if (h->ev[i].msg_id) {
-		int64_t key = key_of(&h->ev[i]);
-		h->prev[i] = (size_t)(uintptr_t)lq_imap_get(&h->last, key);
-		lq_imap_put(&h->last, key, (void *)(uintptr_t)(i + 1));
-	}
+	if (key)
+		h->prev[i] = (size_t)(uintptr_t)lq_imap_swap(
+			&h->last, key, (void *)(uintptr_t)(i + 1));
 }
 
-void lq_event_hold_take(lq_event_hold *h, lq_event *ev,
+void lq_event_hold_take(lq_event_hold *h, lq_event *ev, const int64_t *keys,
 			const unsigned char *in_arena, const unsigned char *skip,
 			size_t n, lq_eventrec_arena *arena)
 {
 	size_t before = lq_eventrec_arena_bytes(&h->arena);
 	grow(h, n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		prefetch_key(&h->last, keys, i, n);
 		if (!skip[i])
-			take_one(h, &ev[i], in_arena[i]);
+			take_one(h, &ev[i], keys[i], in_arena[i]);
+	}
 	lq_eventrec_arena_move(&h->arena, arena);
 	h->bytes += lq_eventrec_arena_bytes(&h->arena) - before;
 }

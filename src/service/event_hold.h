@@ -37,14 +37,17 @@ typedef struct lq_event_hold {
 
 /* limit_mib (> 0): memory the hold may take before it must be stored. */
 void lq_event_hold_init(lq_event_hold *h, int limit_mib);
+/* keys[i]: the hold's key of ev[i] (a hash of its lead and msg_id; 0
+ * without msg_id), computed once for both calls below. */
+void lq_event_hold_keys(const lq_event *ev, size_t n, int64_t *keys);
 /* dup[i] = 1 (others left as they are) for each ev[i] whose msg_id is
  * held for the same lead. */
 void lq_event_hold_dups(const lq_event_hold *h, const lq_event *ev,
-			size_t n, unsigned char *dup);
+			const int64_t *keys, size_t n, unsigned char *dup);
 /* Take ev[i] for every i with !skip[i] (moved: ev[i] is left empty);
  * in_arena[i]: its strings live in arena, whose filled chunks the hold
  * takes too (arena is left empty, spare chunks kept). */
-void lq_event_hold_take(lq_event_hold *h, lq_event *ev,
+void lq_event_hold_take(lq_event_hold *h, lq_event *ev, const int64_t *keys,
 			const unsigned char *in_arena, const unsigned char *skip,
 			size_t n, lq_eventrec_arena *arena);
 int lq_event_hold_full(const lq_event_hold *h);

@@ -138,6 +138,28 @@ static void test_imap(void **state)
 	lq_imap_free(&m);
 }
 
+/* swap: the value before (NULL when absent), the new one after; a key
+ * swapped in counts once; key 0 is never stored. */
+static void test_imap_swap(void **state)
+{
+	lq_imap m = LQ_IMAP_INIT;
+	static int vals[3000];
+	for (int i = 0; i < 3000; i++)
+		assert_null(lq_imap_swap(&m, (int64_t)i * 104729 + 3, &vals[i]));
+	assert_int_equal(m.n, 3000);
+	for (int i = 0; i < 3000; i++)
+		assert_ptr_equal(lq_imap_swap(&m, (int64_t)i * 104729 + 3,
+					      &vals[2999 - i]), &vals[i]);
+	assert_int_equal(m.n, 3000);
+	for (int i = 0; i < 3000; i++)
+		assert_ptr_equal(lq_imap_get(&m, (int64_t)i * 104729 + 3),
+				 &vals[2999 - i]);
+	assert_null(lq_imap_swap(&m, 0, &vals[0]));
+	assert_null(lq_imap_get(&m, 0));
+	assert_int_equal(m.n, 3000);
+	lq_imap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_buf_escaping),
 		cmocka_unit_test(test_email_helpers),
 		cmocka_unit_test(test_imap),
+		cmocka_unit_test(test_imap_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
