@@ -112,3 +112,28 @@ uint64_t lq_str_hash64(const char *s, uint64_t seed)
 		h = (h ^ *p) * 1099511628211ULL;
 	return lq_hash_mix64(h);
 }
+
+/* One step: the word in, multiplied (every bit moves up), the high half
+ * folded down (and so every bit moves down on the next step). */
+static uint64_t map_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+uint64_t lq_map_hash64(const char *s, uint64_t seed)
+{
+	size_t n = strlen(s);
+	uint64_t h = seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL), w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = map_step(h, w);
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = map_step(h, w);
+	}
+	return lq_hash_mix64(h);
+}

@@ -52,6 +52,11 @@ void lq_imap_free(lq_imap *m);
  * never change. */
 #define LQ_HASH_SEED 1469598103934665603ULL
 uint64_t lq_str_hash64(const char *s, uint64_t seed);
+/* A 64-bit hash of a string for keying maps in memory (the import's lead
+ * keys, its held messages), eight bytes a step: twice as fast as
+ * lq_str_hash64 on an email or a message id (9 and 14 ns against 19 and
+ * 25). Never store it: it may change between versions. */
+uint64_t lq_map_hash64(const char *s, uint64_t seed);
 /* murmur3's 64-bit finaliser: every bit of k moves every bit of the
  * result (lq_str_hash64's last step; the Bloom filter's mix). */
 uint64_t lq_hash_mix64(uint64_t k);

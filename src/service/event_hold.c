@@ -24,8 +24,8 @@ void lq_event_hold_init(lq_event_hold *h, int limit_mib)
 /* The map's key of (lead, msg_id); 0 is the map's "empty". */
 static int64_t key_of(const lq_event *e)
 {
-	uint64_t k = lq_str_hash64(e->msg_id, (uint64_t)e->lead_id * 0x9E3779B97F4A7C15ULL
-					       ^ LQ_HASH_SEED);
+	uint64_t k = lq_map_hash64(e->msg_id, (uint64_t)e->lead_id * 0x9E3779B97F4A7C15ULL
+					      ^ LQ_HASH_SEED);
 	return k ? (int64_t)k : 1;
 }
 

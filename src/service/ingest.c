@@ -113,7 +113,7 @@ typedef struct key_entry {
 
 static int64_t key_hash(char kind, const char *key)
 {
-	uint64_t h = lq_str_hash64(key, LQ_HASH_SEED ^ (unsigned char)kind);
+	uint64_t h = lq_map_hash64(key, LQ_HASH_SEED ^ (unsigned char)kind);
 	return h ? (int64_t)h : 1;      /* 0 is the map's empty key */
 }
 

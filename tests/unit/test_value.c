@@ -160,6 +160,36 @@ static void test_imap_swap(void **state)
 	lq_imap_free(&m);
 }
 
+/* lq_map_hash64: the same string and seed, the same hash; a change of
+ * the seed, or of any one byte at any length of 0-40 bytes (the word
+ * loop and its tail), another: no two of 4,001 distinct strings collide.
+ * String v of length len is len 'a's with byte v % len set to
+ * 'b' + v / len: distinct for distinct (len, v). */
+static void test_map_hash(void **state)
+{
+	enum { LEN = 40, PER_LEN = 100 };
+	static uint64_t seen[1 + LEN * PER_LEN];
+	char s[LEN + 1];
+	size_t k = 0;
+
+	assert_int_equal(lq_map_hash64("ana@acme.io", 7),
+			 lq_map_hash64("ana@acme.io", 7));
+	assert_true(lq_map_hash64("ana@acme.io", 7) !=
+		    lq_map_hash64("ana@acme.io", 8));
+	seen[k++] = lq_map_hash64("", LQ_HASH_SEED);
+	for (int len = 1; len <= LEN; len++)
+		for (int v = 0; v < PER_LEN; v++) {
+			memset(s, 'a', (size_t)len);
+			s[len] = 0;
+			s[v % len] = (char)('b' + v / len);
+			seen[k++] = lq_map_hash64(s, LQ_HASH_SEED);
+		}
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++)
+			if (seen[i] == seen[j])
+				fail_msg("strings %zu and %zu collide", i, j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_email_helpers),
 		cmocka_unit_test(test_imap),
 		cmocka_unit_test(test_imap_swap),
+		cmocka_unit_test(test_map_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
